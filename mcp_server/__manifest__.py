@@ -1,0 +1,27 @@
+{
+    "name": "MCP Server",
+    "summary": "Model Context Protocol endpoint: let AI clients work in Odoo "
+    "through scoped API keys, with access profiles and a full audit trail",
+    "version": "18.0.1.0.0",
+    "license": "LGPL-3",
+    "author": "Odoo MCP Server contributors",
+    "website": "https://github.com/odoo-mcp/odoo-mcp-server",
+    "category": "Technical",
+    "depends": ["base", "mail", "web"],
+    "external_dependencies": {"python": ["jsonschema"]},
+    "data": [
+        "security/mcp_security.xml",
+        "security/ir.model.access.csv",
+        "data/mcp_config_data.xml",
+        "wizards/mcp_key_wizard_views.xml",
+        "wizards/mcp_connect_wizard_views.xml",
+        "views/mcp_api_key_views.xml",
+        "views/mcp_access_profile_views.xml",
+        "views/mcp_audit_log_views.xml",
+        "views/mcp_session_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/mcp_menus.xml",
+    ],
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,27 @@
+"""HTTP only: /mcp hands the request to ``mcp.server`` and serialises its reply."""
+import json
+
+from odoo import http
+from odoo.http import request
+
+
+class McpController(http.Controller):
+    @http.route("/mcp", type="http", auth="none", methods=["POST", "GET", "DELETE", "OPTIONS"], csrf=False,
+                save_session=False, readonly=False)
+    def mcp(self, **_kwargs):
+        httprequest = request.httprequest
+        server = request.env["mcp.server"]
+        body = None
+        if httprequest.method == "POST":
+            limit = server._settings()["max_payload_kb"] * 1024
+            if (httprequest.content_length or 0) <= limit:
+                body = httprequest.get_data(cache=False)
+                if len(body) > limit:
+                    body = None
+        base_url = httprequest.host_url.rstrip("/")
+        reply = server._handle_http(httprequest.method, httprequest.headers, body, httprequest.remote_addr, base_url)
+        payload = None if reply.payload is None else json.dumps(reply.payload, ensure_ascii=False, default=str)
+        headers = dict(reply.headers)
+        if payload is not None:
+            headers["Content-Type"] = "application/json"
+        return request.make_response(payload or "", headers=list(headers.items()), status=reply.status)

@@ -1,0 +1,5 @@
+"""Pure-Python helpers of the MCP server (no ORM access)."""
+from . import jsonrpc
+from . import domain_parser
+from . import suggestions
+from . import call_context

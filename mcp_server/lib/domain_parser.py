@@ -1,0 +1,89 @@
+"""Parse search domains given as JSON lists or in Odoo's string syntax.
+
+The string syntax is parsed with :mod:`ast` and only literals are accepted
+(lists, tuples, strings, numbers, booleans, None): nothing is ever evaluated.
+"""
+import ast
+
+OPERATORS = {
+    "=", "!=", ">", ">=", "<", "<=", "=?", "=like", "=ilike", "like", "not like",
+    "ilike", "not ilike", "in", "not in", "child_of", "parent_of", "any", "not any",
+}
+LOGICAL = {"&", "|", "!"}
+
+
+class DomainError(ValueError):
+    """The domain is malformed; the message says where."""
+
+
+def _literal(node):
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [_literal(elt) for elt in node.elts]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        if isinstance(node.operand.value, (int, float)):
+            return -node.operand.value
+    if isinstance(node, ast.Name) and node.id in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.id]
+    raise DomainError(
+        "only literal values are allowed in a domain (strings, numbers, booleans, lists); "
+        "found an expression at column %s" % getattr(node, "col_offset", "?")
+    )
+
+
+def parse_domain(value):
+    """Return a normalized domain (list of lists/operators) from ``value``.
+
+    ``value`` may be None/empty, a list, or a string such as
+    ``"[('is_company', '=', True)]"``.
+    """
+    if value in (None, "", []):
+        return []
+    if isinstance(value, str):
+        try:
+            tree = ast.parse(value.strip(), mode="eval")
+        except SyntaxError as exc:
+            raise DomainError("the domain is not valid syntax: %s" % exc.msg) from None
+        value = _literal(tree.body)
+    if not isinstance(value, (list, tuple)):
+        raise DomainError("a domain must be a list of conditions such as [[\"name\", \"ilike\", \"acme\"]]")
+    return [_normalize_item(item, index) for index, item in enumerate(value)]
+
+
+def _normalize_item(item, index):
+    if isinstance(item, str):
+        if item not in LOGICAL:
+            raise DomainError("item %d: %r is not an operator; use '&', '|' or '!'" % (index, item))
+        return item
+    if not isinstance(item, (list, tuple)) or len(item) != 3:
+        raise DomainError("item %d: each condition must be [field, operator, value]" % index)
+    field, operator, value = item
+    if not isinstance(field, str) or not field:
+        raise DomainError("item %d: the field name must be a string" % index)
+    if not isinstance(operator, str) or operator.lower() not in OPERATORS:
+        raise DomainError(
+            "item %d: unknown operator %r; use one of %s" % (index, operator, ", ".join(sorted(OPERATORS)))
+        )
+    operator = operator.lower()
+    if operator in ("any", "not any"):
+        value = parse_domain(value)
+    elif isinstance(value, tuple):
+        value = list(value)
+    return [field, operator, value]
+
+
+def check_structure(domain):
+    """Raise DomainError when the prefix operators do not match the conditions."""
+    expected = 1
+    for item in domain:
+        if expected <= 0:
+            expected = 1  # implicit '&' between consecutive terms
+        if item in ("&", "|"):
+            expected += 1
+        elif item == "!":
+            pass
+        else:
+            expected -= 1
+    if expected > 0 and domain:
+        raise DomainError("the domain has more '&'/'|' operators than conditions")

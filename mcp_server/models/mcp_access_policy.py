@@ -1,0 +1,222 @@
+"""The access policy of one credential, enforced on every path data can take.
+
+Default deny: a model not listed in the credential's profile is unreachable.
+Odoo's own access rights and record rules apply on top, since every call runs
+as the credential's user.
+"""
+import json
+import re
+
+from odoo import _, api, models, tools
+from odoo.osv import expression
+
+from ..lib.domain_parser import DomainError, check_structure, parse_domain
+from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
+from ..lib.suggestions import did_you_mean
+
+ALWAYS_READABLE = ("id",)
+ORDER_TERM = re.compile(r"^\s*([a-z_][a-z0-9_]*)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$", re.I)
+MAX_DOMAIN_DEPTH = 4
+
+
+class AccessPolicy:
+    """Immutable view of a profile's rules with the checks the tools need."""
+
+    def __init__(self, entries):
+        # entries: {model_name: {"operations": frozenset, "domain": json str|None, "fields": frozenset|None}}
+        self._entries = entries
+
+    # -- models and operations -------------------------------------------
+    def model_names(self):
+        return sorted(self._entries)
+
+    def allows(self, model_name, operation="read"):
+        entry = self._entries.get(model_name)
+        return bool(entry and operation in entry["operations"])
+
+    def operations(self, model_name):
+        entry = self._entries.get(model_name)
+        return sorted(entry["operations"]) if entry else []
+
+    def check_model(self, env, model_name, operation="read"):
+        """Return the model (as the user) or raise a denial naming what is not allowed."""
+        if not isinstance(model_name, str) or not model_name:
+            raise ToolError(_("Give the technical model name, e.g. 'res.partner'."))
+        if model_name not in self._entries:
+            if model_name not in env:
+                raise ToolError(_("Model '%(model)s' does not exist.%(hint)s", model=model_name,
+                                  hint=did_you_mean(model_name, self._entries)))
+            raise AccessDeniedByPolicy(_("Model '%s' is not allowed for this key.", model_name))
+        if operation not in self._entries[model_name]["operations"]:
+            raise AccessDeniedByPolicy(_(
+                "Operation '%(op)s' on '%(model)s' is not allowed for this key (allowed: %(allowed)s).",
+                op=operation, model=model_name, allowed=", ".join(self.operations(model_name)) or _("nothing")))
+        if model_name not in env:
+            raise ToolError(_("Model '%s' is not installed in this database.", model_name))
+        return env[model_name]
+
+    def record_domain(self, model_name):
+        entry = self._entries.get(model_name)
+        return json.loads(entry["domain"]) if entry and entry["domain"] else []
+
+    def has_field_allowlist(self, model_name):
+        entry = self._entries.get(model_name)
+        return bool(entry and entry["fields"] is not None)
+
+    # -- fields -------------------------------------------------------------
+    def field_allowed(self, model, field_name):
+        """Whether the policy lets this field be read, searched, sorted or written."""
+        entry = self._entries.get(model._name)
+        if not entry:
+            return False
+        if field_name in ALWAYS_READABLE:
+            return True
+        field = model._fields.get(field_name)
+        if field is None:
+            return False
+        allowlist = entry["fields"]
+        if field_name == "display_name":
+            return allowlist is None or model._rec_name in allowlist
+        if allowlist is not None:
+            return field_name in allowlist
+        # Without an allowlist, a related field must not reach into models the key may not read.
+        return self._related_path_allowed(model, field)
+
+    def _related_path_allowed(self, model, field):
+        if not field.related:
+            return True
+        current = model
+        for hop in field.related.split(".")[:-1]:
+            hop_field = current._fields.get(hop)
+            if hop_field is None or not hop_field.relational:
+                return True
+            current = current.env[hop_field.comodel_name]
+            if not self.allows(current._name, "read") or self.record_domain(current._name):
+                return False
+        return True
+
+    def readable_field_names(self, model):
+        """Every field the user may read and the policy allows."""
+        env = model.env
+        return [
+            name for name, field in model._fields.items()
+            if (field.is_accessible(env) or env.su) and self.field_allowed(model, name)
+        ]
+
+    def check_field_names(self, model, names, purpose):
+        """Validate field names (existence with suggestions, then the allowlist)."""
+        env = model.env
+        unknown = [n for n in names if n not in model._fields]
+        if unknown:
+            raise ToolError(_(
+                "Unknown field(s) on %(model)s: %(fields)s.%(hint)s", model=model._name,
+                fields=", ".join(unknown), hint=did_you_mean(unknown[0], self.readable_field_names(model))))
+        denied = [n for n in names if not self.field_allowed(model, n)]
+        if denied:
+            raise AccessDeniedByPolicy(_(
+                "Field(s) %(fields)s of %(model)s may not be used to %(purpose)s with this key.",
+                fields=", ".join(denied), model=model._name, purpose=purpose))
+        hidden = [n for n in names if not model._fields[n].is_accessible(env)]
+        if hidden:
+            raise AccessDeniedByPolicy(_(
+                "Field(s) %(fields)s of %(model)s are restricted to other user groups.",
+                fields=", ".join(hidden), model=model._name))
+
+    # -- domains ------------------------------------------------------------
+    def secure_domain(self, model, domain):
+        """Validate a search domain and AND it with the policy's record domain.
+
+        Dotted paths (``partner_id.email``) become ``any`` sub-domains checked
+        against the related model's own rule, record domain included.
+        """
+        try:
+            domain = parse_domain(domain)
+            check_structure(domain)
+        except DomainError as exc:
+            raise ToolError(_("Invalid domain: %s", exc)) from None
+        secured = self._secure_terms(model, domain, depth=0)
+        return expression.AND([secured, self.record_domain(model._name)]) if self.record_domain(model._name) else secured
+
+    def _secure_terms(self, model, domain, depth):
+        if depth > MAX_DOMAIN_DEPTH:
+            raise ToolError(_("The domain nests related paths too deeply (at most %s levels).", MAX_DOMAIN_DEPTH))
+        return [term if isinstance(term, str) else self._secure_leaf(model, term, depth) for term in domain]
+
+    def _secure_leaf(self, model, leaf, depth):
+        path, operator, value = leaf
+        first, _sep, rest = path.partition(".")
+        self.check_field_names(model, [first], _("filter"))
+        field = model._fields[first]
+        if rest or operator in ("any", "not any"):
+            if not field.relational:
+                raise ToolError(_("Field %(field)s of %(model)s is not relational; '%(path)s' cannot follow it.",
+                                  field=first, model=model._name, path=path))
+            comodel = self.check_model(model.env, field.comodel_name, "read")
+            if rest:
+                subdomain = self._secure_terms(comodel, [[rest, operator, value]], depth + 1)
+                operator = "any"
+            else:
+                subdomain = self._secure_terms(comodel, value, depth + 1)
+            subdomain = expression.AND([subdomain, self.record_domain(comodel._name)])
+            return [first, operator, subdomain]
+        return [first, operator, value]
+
+    def check_order(self, model, order):
+        """Return a safe ``order`` string made of allowed, sortable fields."""
+        if not order:
+            return None
+        if not isinstance(order, str):
+            raise ToolError(_("'order' must be a string such as 'name asc, id desc'."))
+        terms = []
+        for part in order.split(","):
+            match = ORDER_TERM.match(part)
+            if not match:
+                raise ToolError(_("Invalid order term '%s': use 'field', 'field asc' or 'field desc'.", part.strip()))
+            name = match.group(1)
+            self.check_field_names(model, [name], _("sort"))
+            if not model._fields[name].store and name != "id":
+                raise ToolError(_("Field %s is not stored and cannot be used to sort.", name))
+            terms.append(part.strip())
+        return ", ".join(terms)
+
+    # -- records ------------------------------------------------------------
+    def check_ids_in_scope(self, model, ids):
+        """Raise a denial unless every id is a record within the policy's domain."""
+        ids = list(dict.fromkeys(ids))
+        domain = expression.AND([[("id", "in", ids)], self.record_domain(model._name)])
+        found = set(model.with_context(active_test=False).search(domain).ids)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise AccessDeniedByPolicy(_(
+                "Record(s) %(ids)s of %(model)s are not accessible with this key (they do not exist, "
+                "or are outside the records it may reach).", ids=missing, model=model._name))
+        return model.browse(ids)
+
+    def ids_in_scope(self, model, ids):
+        """The subset of ``ids`` the policy lets the key see (for relational labels)."""
+        if not ids or not self.allows(model._name, "read"):
+            return set()
+        domain = self.record_domain(model._name)
+        if not domain:
+            return set(model.browse(ids).exists().ids)
+        return set(model.with_context(active_test=False).search(expression.AND([[("id", "in", list(ids))], domain])).ids)
+
+
+class McpAccessPolicyLoader(models.AbstractModel):
+    _name = "mcp.access.policy"
+    _description = "MCP access policy loader"
+
+    @api.model
+    @tools.ormcache("profile_id")
+    def _load(self, profile_id):
+        """The (cached) policy of a profile; an empty policy when there is none."""
+        if not profile_id:
+            return AccessPolicy({})
+        profile = self.env["mcp.access.profile"].sudo().browse(profile_id)
+        if not profile.exists() or not profile.active:
+            return AccessPolicy({})
+        entries = {}
+        for rule in profile.rule_ids:
+            if rule.model_name in self.env:
+                entries[rule.model_name] = rule._as_policy_entry()
+        return AccessPolicy(entries)

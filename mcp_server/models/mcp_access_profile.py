@@ -1,0 +1,127 @@
+import json
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib.domain_parser import DomainError, parse_domain
+
+OPERATIONS = ("read", "create", "write", "unlink")
+
+
+class McpAccessProfile(models.Model):
+    """A reusable access policy for MCP credentials (default deny)."""
+
+    _name = "mcp.access.profile"
+    _description = "MCP Access Profile"
+    _order = "name"
+
+    name = fields.Char(required=True, translate=True)
+    description = fields.Text(translate=True)
+    active = fields.Boolean(default=True)
+    rule_ids = fields.One2many("mcp.access.rule", "profile_id", string="Model rules", copy=True)
+    key_ids = fields.One2many("mcp.api.key", "profile_id", string="Keys")
+    key_count = fields.Integer(compute="_compute_key_count")
+
+    _sql_constraints = [("name_unique", "unique(name)", "An access profile with this name already exists.")]
+
+    @api.depends("key_ids")
+    def _compute_key_count(self):
+        for profile in self:
+            profile.key_count = len(profile.key_ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        profiles = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return profiles
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+
+class McpAccessRule(models.Model):
+    """What a profile allows on one model: operations, a record domain, a field allowlist."""
+
+    _name = "mcp.access.rule"
+    _description = "MCP Access Rule"
+    _order = "profile_id, model_name"
+
+    profile_id = fields.Many2one("mcp.access.profile", required=True, ondelete="cascade", index=True)
+    model_id = fields.Many2one("ir.model", string="Model", required=True, ondelete="cascade",
+                               domain=[("transient", "=", False)])
+    model_name = fields.Char(related="model_id.model", store=True, index=True, string="Technical name")
+    perm_read = fields.Boolean(string="Read", default=True)
+    perm_create = fields.Boolean(string="Create")
+    perm_write = fields.Boolean(string="Write")
+    perm_unlink = fields.Boolean(string="Delete")
+    domain = fields.Char(
+        string="Record domain",
+        help="Only records matching this domain are reachable, e.g. [('is_company', '=', True)]. "
+             "Leave empty for every record the user can access.",
+    )
+    field_ids = fields.Many2many(
+        "ir.model.fields", string="Allowed fields",
+        domain="[('model_id', '=', model_id)]",
+        help="Only these fields can be read, searched, sorted, grouped or written. Leave empty for all fields.",
+    )
+
+    _sql_constraints = [
+        ("model_unique", "unique(profile_id, model_id)", "A profile can hold only one rule per model."),
+    ]
+
+    @api.constrains("domain", "model_id")
+    def _check_domain(self):
+        for rule in self:
+            if not rule.domain:
+                continue
+            try:
+                domain = parse_domain(rule.domain)
+            except DomainError as exc:
+                raise ValidationError(_("Invalid domain for %(model)s: %(error)s", model=rule.model_name, error=exc)) from None
+            model = self.env[rule.model_name]
+            for leaf in domain:
+                if isinstance(leaf, list) and leaf[0].split(".")[0] not in model._fields:
+                    raise ValidationError(_("Field %(field)s does not exist on %(model)s.",
+                                            field=leaf[0], model=rule.model_name))
+
+    @api.constrains("field_ids", "model_id")
+    def _check_fields(self):
+        for rule in self:
+            if rule.field_ids.filtered(lambda f: f.model_id != rule.model_id):
+                raise ValidationError(_("Allowed fields must belong to %s.", rule.model_name))
+
+    def _operations(self):
+        self.ensure_one()
+        return frozenset(op for op in OPERATIONS if self["perm_%s" % op])
+
+    def _as_policy_entry(self):
+        """The cached, immutable form of this rule used by the access policy."""
+        self.ensure_one()
+        return {
+            "operations": self._operations(),
+            "domain": json.dumps(parse_domain(self.domain)) if self.domain else None,
+            "fields": frozenset(self.field_ids.mapped("name")) if self.field_ids else None,
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return rules
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result

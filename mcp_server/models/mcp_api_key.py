@@ -1,0 +1,229 @@
+import hashlib
+import logging
+import secrets
+import time
+from datetime import timedelta
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+KEY_MARKER = "mcpk_"
+PREFIX_LENGTH = len(KEY_MARKER) + 8
+LAST_USED_THROTTLE_SECONDS = 60
+# Per-worker throttle of the "last used" write: {key_id: monotonic time of the last write}.
+_last_used_written = {}
+INTERNAL_FIELDS = {"prefix", "previous_prefix", "previous_valid_until", "revoked"}
+
+
+def hash_secret(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class McpApiKey(models.Model):
+    """An MCP API key: acts as one Odoo user, bounded by an access profile.
+
+    The secret is shown once at creation and stored only as a SHA-256 hash in
+    columns that are not ORM fields (see :meth:`init`), so it can never be read
+    back through the ORM, RPC or an export.
+    """
+
+    _name = "mcp.api.key"
+    _description = "MCP API Key"
+    _order = "create_date desc, id desc"
+
+    name = fields.Char(required=True, help="What the key is for, e.g. 'Claude Desktop on my laptop'.")
+    user_id = fields.Many2one(
+        "res.users", string="Acts as", required=True, ondelete="cascade", index=True,
+        default=lambda self: self.env.user,
+        help="Every call made with this key runs as this user: Odoo's access rights and record rules apply.",
+    )
+    owner_id = fields.Many2one(
+        "res.users", string="Owner", required=True, ondelete="cascade",
+        default=lambda self: self.env.user, help="Who manages this key.",
+    )
+    profile_id = fields.Many2one(
+        "mcp.access.profile", string="Access profile", ondelete="restrict",
+        help="Which models, operations, records and fields the key may reach. Without a profile the key reaches nothing.",
+    )
+    prefix = fields.Char(readonly=True, index=True, copy=False, help="The first characters of the key, to recognise it.")
+    previous_prefix = fields.Char(readonly=True, index=True, copy=False)
+    previous_valid_until = fields.Datetime(
+        string="Previous secret valid until", readonly=True, copy=False,
+        help="After a rotation the previous secret keeps working until this time.",
+    )
+    expires_at = fields.Datetime(string="Expires on", help="Leave empty for a key that does not expire.")
+    last_used = fields.Datetime(readonly=True, copy=False)
+    active = fields.Boolean(default=True)
+    revoked = fields.Boolean(readonly=True, copy=False)
+    state = fields.Selection(
+        [("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked")], compute="_compute_state",
+    )
+    company_id = fields.Many2one(related="user_id.company_id", string="Company")
+
+    def init(self):
+        self.env.cr.execute(SQL(
+            "ALTER TABLE mcp_api_key ADD COLUMN IF NOT EXISTS key_hash varchar,"
+            " ADD COLUMN IF NOT EXISTS previous_key_hash varchar"
+        ))
+
+    @api.depends("active", "revoked", "expires_at")
+    def _compute_state(self):
+        now = fields.Datetime.now()
+        for key in self:
+            if key.revoked or not key.active:
+                key.state = "revoked"
+            elif key.expires_at and key.expires_at <= now:
+                key.state = "expired"
+            else:
+                key.state = "active"
+
+    # ------------------------------------------------------------------
+    # Creation, rotation, revocation
+    # ------------------------------------------------------------------
+    @api.model
+    def _generate_secret(self):
+        return KEY_MARKER + secrets.token_urlsafe(32)
+
+    @api.model
+    def _create_with_secret(self, values):
+        """Create a key and return ``(record, secret)``; the secret is not stored."""
+        secret = self._generate_secret()
+        key = self.create(dict(values, prefix=secret[:PREFIX_LENGTH]))
+        key._store_hash(hash_secret(secret))
+        return key, secret
+
+    def _store_hash(self, digest, previous_digest=None):
+        self.ensure_one()
+        self.env.cr.execute(SQL(
+            "UPDATE mcp_api_key SET key_hash = %s, previous_key_hash = %s WHERE id = %s",
+            digest, previous_digest, self.id,
+        ))
+        self.env.registry.clear_cache()
+
+    def _rotate(self, grace_hours=None):
+        """Give the key a new secret; the old one keeps working for the grace period."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state != "active":
+            raise UserError(_("Only an active key can be rotated."))
+        if grace_hours is None:
+            grace_hours = int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.rotation_grace_hours", 24))
+        self.env.cr.execute(SQL("SELECT key_hash FROM mcp_api_key WHERE id = %s", self.id))
+        current_hash = self.env.cr.fetchone()[0]
+        secret = self._generate_secret()
+        self.with_context(mcp_key_internal=True).write({
+            "previous_prefix": self.prefix if grace_hours > 0 else False,
+            "previous_valid_until": fields.Datetime.now() + timedelta(hours=grace_hours) if grace_hours > 0 else False,
+            "prefix": secret[:PREFIX_LENGTH],
+        })
+        self._store_hash(hash_secret(secret), current_hash if grace_hours > 0 else None)
+        return secret
+
+    def action_revoke(self):
+        """Revoke the keys for good: every later request with them is refused."""
+        self.with_context(mcp_key_internal=True).write(
+            {"revoked": True, "active": False, "previous_valid_until": False})
+        return True
+
+    def action_rotate(self):
+        self.ensure_one()
+        wizard = self.env["mcp.key.wizard"].create({"key_id": self.id, "mode": "rotate", "name": self.name})
+        return wizard._reopen()
+
+    # ------------------------------------------------------------------
+    # Cache invalidation (every worker, through registry signalling)
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        keys = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return keys
+
+    def write(self, vals):
+        if not self.env.context.get("mcp_key_internal"):
+            if set(vals) & INTERNAL_FIELDS:
+                raise UserError(_("The key's secret data can only change through Rotate or Revoke."))
+            if vals.get("active") and self.filtered("revoked"):
+                raise UserError(_("A revoked key cannot be reactivated; generate a new key instead."))
+        result = super().write(vals)
+        if set(vals) - {"last_used"}:
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    # ------------------------------------------------------------------
+    # Authentication
+    # ------------------------------------------------------------------
+    @api.model
+    @tools.ormcache("prefix")
+    def _candidates_by_prefix(self, prefix):
+        """Key rows that may match a presented secret with this prefix (cached per worker)."""
+        self.env.cr.execute(SQL(
+            """SELECT id, user_id, profile_id, key_hash, previous_key_hash, prefix, previous_prefix,
+                      previous_valid_until, expires_at, active, revoked
+                 FROM mcp_api_key
+                WHERE prefix = %s OR previous_prefix = %s""",
+            prefix, prefix,
+        ))
+        return tuple(self.env.cr.dictfetchall())
+
+    @api.model
+    def _authenticate(self, secret):
+        """Return ``(credential dict, None)`` for a valid secret or ``(None, reason)``.
+
+        Hashes are compared with :func:`odoo.tools.consteq`.
+        """
+        if not secret or not secret.startswith(KEY_MARKER) or len(secret) > 200:
+            return None, "malformed key"
+        digest = hash_secret(secret)
+        now = fields.Datetime.now()
+        prefix = secret[:PREFIX_LENGTH]
+        for row in self._candidates_by_prefix(prefix):
+            if row["prefix"] == prefix and row["key_hash"] and tools.consteq(row["key_hash"], digest):
+                current = True
+            elif (row["previous_prefix"] == prefix and row["previous_key_hash"]
+                  and tools.consteq(row["previous_key_hash"], digest)):
+                current = False
+                if not row["previous_valid_until"] or row["previous_valid_until"] <= now:
+                    return None, "rotated key past its grace period"
+            else:
+                continue
+            if row["revoked"] or not row["active"]:
+                return None, "revoked key"
+            if row["expires_at"] and row["expires_at"] <= now:
+                return None, "expired key"
+            self._touch_last_used(row["id"])
+            return {
+                "kind": "mcp_key",
+                "key_id": row["id"],
+                "user_id": row["user_id"],
+                "profile_id": row["profile_id"],
+                "current_secret": current,
+            }, None
+        return None, "unknown key"
+
+    @api.model
+    def _touch_last_used(self, key_id):
+        """Record use at most once a minute per key and worker (no write per request)."""
+        now = time.monotonic()
+        if now - _last_used_written.get(key_id, 0) < LAST_USED_THROTTLE_SECONDS:
+            return
+        _last_used_written[key_id] = now
+        self.env.cr.execute(SQL(
+            "UPDATE mcp_api_key SET last_used = (now() at time zone 'UTC') WHERE id = %s", key_id,
+        ))
+
+    @api.autovacuum
+    def _gc_rotated_secrets(self):
+        """Forget previous secrets whose grace period is over."""
+        self.env.cr.execute(SQL(
+            """UPDATE mcp_api_key SET previous_key_hash = NULL, previous_prefix = NULL
+                WHERE previous_valid_until < (now() at time zone 'UTC')"""
+        ))

@@ -1,0 +1,97 @@
+import json
+import logging
+import re
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+STATUSES = [
+    ("success", "Success"),
+    ("tool_error", "Tool error"),
+    ("denied", "Denied"),
+    ("protocol_error", "Protocol error"),
+    ("auth_failed", "Authentication failed"),
+    ("internal_error", "Internal error"),
+]
+SECRET_KEYS = re.compile(r"pass|secret|token|key|authorization|api[_-]?key|credential", re.I)
+SECRET_VALUES = re.compile(r"mcpk_[A-Za-z0-9_\-]+")
+PAYLOAD_LIMIT = 4000
+
+
+def redact(value):
+    """Return ``value`` with secrets masked (by key name and by key format)."""
+    if isinstance(value, dict):
+        return {k: ("***" if SECRET_KEYS.search(str(k)) else redact(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    if isinstance(value, str):
+        return SECRET_VALUES.sub("mcpk_***", value)
+    return value
+
+
+class McpAuditLog(models.Model):
+    """One row per request that reaches /mcp, whatever its outcome."""
+
+    _name = "mcp.audit.log"
+    _description = "MCP Audit Log"
+    _order = "id desc"
+    _log_access = False
+
+    create_date = fields.Datetime(string="Date", readonly=True, index=True)
+    key_id = fields.Many2one("mcp.api.key", string="Key", readonly=True, ondelete="set null", index=True)
+    user_id = fields.Many2one("res.users", string="User", readonly=True, ondelete="set null", index=True)
+    ip_address = fields.Char(string="IP address", readonly=True)
+    session_id = fields.Char(string="Session", readonly=True, index=True)
+    method = fields.Char(readonly=True, index=True, help="JSON-RPC method, or the HTTP method for transport errors.")
+    tool = fields.Char(readonly=True, index=True)
+    model = fields.Char(readonly=True, index=True)
+    record_ids = fields.Char(string="Records", readonly=True)
+    status = fields.Selection(STATUSES, readonly=True, index=True)
+    http_status = fields.Integer(string="HTTP status", readonly=True)
+    duration_ms = fields.Float(string="Duration (ms)", readonly=True, digits=(16, 2))
+    error = fields.Text(readonly=True)
+    request_payload = fields.Text(readonly=True)
+    response_payload = fields.Text(readonly=True)
+
+    @api.model
+    def _log(self, entry, log_payloads=False):
+        """Insert one audit row with a single statement (no ORM overhead)."""
+        request_payload = response_payload = None
+        if log_payloads:
+            request_payload = self._payload_text(entry.get("request"))
+            response_payload = self._payload_text(entry.get("response"))
+        record_ids = entry.get("record_ids")
+        self.env.cr.execute(SQL(
+            """INSERT INTO mcp_audit_log
+                 (create_date, key_id, user_id, ip_address, session_id, method, tool, model, record_ids,
+                  status, http_status, duration_ms, error, request_payload, response_payload)
+               VALUES ((now() at time zone 'UTC'), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+            entry.get("key_id"), entry.get("user_id"), entry.get("ip"), entry.get("session_id"),
+            (entry.get("method") or "")[:128] or None, entry.get("tool"), entry.get("model"),
+            ",".join(map(str, record_ids))[:1000] if record_ids else None,
+            entry.get("status"), entry.get("http_status"), round(entry.get("duration_ms") or 0.0, 2),
+            (entry.get("error") or None) and SECRET_VALUES.sub("mcpk_***", entry["error"])[:2000],
+            request_payload, response_payload,
+        ))
+
+    @api.model
+    def _payload_text(self, payload):
+        if payload is None:
+            return None
+        text = json.dumps(redact(payload), default=str, ensure_ascii=False)
+        if len(text) > PAYLOAD_LIMIT:
+            text = text[:PAYLOAD_LIMIT] + "… [truncated]"
+        return text
+
+    @api.autovacuum
+    def _gc_audit_log(self):
+        """Delete audit rows older than the configured retention."""
+        days = int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.audit_retention_days", 90) or 0)
+        if days <= 0:
+            return
+        limit_date = fields.Datetime.now() - timedelta(days=days)
+        self.env.cr.execute(SQL("DELETE FROM mcp_audit_log WHERE create_date < %s", limit_date))
+        _logger.info("MCP audit: removed %s entries older than %s days", self.env.cr.rowcount, days)

@@ -1,0 +1,97 @@
+"""MCP prompts and argument completion."""
+import json
+
+from odoo import _, models
+
+from ..lib import jsonrpc
+from ..lib.jsonrpc import JsonRpcError, ToolError
+
+MAX_COMPLETIONS = 100
+
+
+def _prompt_definitions():
+    return [
+        {"name": "explore_model", "title": _("Explore a model"),
+         "description": _("Understand a model: its fields, how many records there are, and a few examples."),
+         "arguments": [{"name": "model", "description": _("Technical model name, e.g. res.partner"),
+                        "required": True}]},
+        {"name": "summarize_record", "title": _("Summarise a record"),
+         "description": _("Summarise one record with its recent chatter messages."),
+         "arguments": [{"name": "model", "description": _("Technical model name"), "required": True},
+                       {"name": "record_id", "description": _("Record id"), "required": True}]},
+    ]
+
+
+class McpServerPrompts(models.AbstractModel):
+    _inherit = "mcp.server"
+
+    def _rpc_prompts_list(self, params, call):
+        return self._paginate(_prompt_definitions(), params, "prompts")
+
+    def _rpc_prompts_get(self, params, call):
+        name = params.get("name")
+        arguments = params.get("arguments") or {}
+        definitions = {p["name"]: p for p in _prompt_definitions()}
+        if name not in definitions:
+            raise JsonRpcError(jsonrpc.INVALID_PARAMS, _("Unknown prompt: %s", name))
+        if not isinstance(arguments, dict):
+            raise JsonRpcError(jsonrpc.INVALID_PARAMS, _("'arguments' must be an object."))
+        missing = [a["name"] for a in definitions[name]["arguments"] if a["required"] and not arguments.get(a["name"])]
+        if missing:
+            raise JsonRpcError(jsonrpc.INVALID_PARAMS, _("Missing prompt argument(s): %s", ", ".join(missing)))
+        try:
+            return getattr(self, "_prompt_%s" % name)(arguments, call)
+        except ToolError as exc:
+            raise JsonRpcError(jsonrpc.INVALID_PARAMS, exc.message) from None
+
+    def _prompt_explore_model(self, arguments, call):
+        model = call.policy.check_model(self.env, arguments["model"], "read")
+        text = _(
+            "Explore the Odoo model %(model)s (%(label)s). First read the resource odoo://model/%(model)s/schema "
+            "or call describe_model to learn its fields. Then call search_count for the number of records, and "
+            "search_read with limit 5 and the default fields for examples. Summarise what the model holds, its "
+            "most useful fields for filtering, and suggest three questions the data can answer.",
+            model=model._name, label=model._description)
+        return {"description": _("Explore %s", model._name),
+                "messages": [{"role": "user", "content": {"type": "text", "text": text}}]}
+
+    def _prompt_summarize_record(self, arguments, call):
+        try:
+            record_id = int(arguments["record_id"])
+        except (TypeError, ValueError):
+            raise ToolError(_("record_id must be an integer.")) from None
+        uri = "odoo://record/%s/%s" % (arguments["model"], record_id)
+        data = self._read_resource(uri, call)
+        messages = self._recent_messages(arguments["model"], record_id, call)
+        text = _("Summarise this %(model)s record for a busy colleague: what it is, its status, amounts and "
+                 "dates that matter, and what happened recently (chatter below). Keep it under 150 words.",
+                 model=arguments["model"])
+        content = [{"role": "user", "content": {"type": "text", "text": text}},
+                   {"role": "user", "content": {"type": "resource", "resource": {
+                       "uri": uri, "mimeType": "application/json", "text": json.dumps(data, default=str)}}}]
+        if messages:
+            content.append({"role": "user", "content": {"type": "text", "text": _("Recent chatter:\n") + messages}})
+        return {"description": _("Summarise %s", uri), "messages": content}
+
+    def _recent_messages(self, model_name, record_id, call):
+        """The last chatter messages, when the key may read mail.message."""
+        if not call.policy.allows("mail.message", "read"):
+            return ""
+        messages = self.env["mail.message"].search(
+            [("model", "=", model_name), ("res_id", "=", record_id), ("message_type", "!=", "user_notification")]
+            + call.policy.record_domain("mail.message"), limit=10, order="id desc")
+        return "\n".join("- %s %s: %s" % (m.date, m.author_id.display_name or "", m.preview or "") for m in messages)
+
+    def _rpc_completion_complete(self, params, call):
+        ref = params.get("ref") or {}
+        argument = params.get("argument") or {}
+        if not isinstance(ref, dict) or not isinstance(argument, dict):
+            raise JsonRpcError(jsonrpc.INVALID_PARAMS, _("completion/complete needs 'ref' and 'argument' objects."))
+        name = argument.get("name")
+        value = str(argument.get("value") or "").lower()
+        values = []
+        if name == "model":
+            values = [m for m in call.policy.model_names() if value in m.lower()]
+            values.sort(key=lambda m: (not m.lower().startswith(value), m))
+        return {"completion": {"values": values[:MAX_COMPLETIONS], "total": len(values),
+                               "hasMore": len(values) > MAX_COMPLETIONS}}

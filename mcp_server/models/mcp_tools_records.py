@@ -1,0 +1,267 @@
+"""Record tools: list/describe models, search, read, count, name search, create, write, delete."""
+from odoo import _, api, models
+
+from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
+from .mcp_tool_registry import mcp_tool
+
+MODEL = {"type": "string", "description": "Technical model name, e.g. 'res.partner' (see list_models)."}
+DOMAIN = {
+    "type": ["array", "string"],
+    "description": "Search filter: a list of [field, operator, value] conditions, e.g. "
+                   "[[\"is_company\", \"=\", true], [\"city\", \"ilike\", \"paris\"]], combined with AND unless "
+                   "prefixed by '|' or '!'. Odoo's string syntax is accepted too. Fields may follow relations: "
+                   "\"partner_id.country_id.code\". Empty for all records.",
+}
+FIELDS = {
+    "type": "array", "items": {"type": "string"},
+    "description": "Fields to return. Omit for a small default set (name and key fields; never binaries).",
+}
+IDS = {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 1000, "description": "Record ids."}
+LIMIT = {"type": "integer", "minimum": 1, "description": "Maximum number of records (default 80)."}
+OFFSET = {"type": "integer", "minimum": 0, "description": "Number of records to skip, for paging."}
+ORDER = {"type": "string", "description": "Sort order, e.g. 'name asc' or 'date_order desc, id'."}
+VALUES = {
+    "type": "object",
+    "description": "Field values. Relational fields take an id, a name (resolved by name search) or, for "
+                   "many2many/one2many, a list of ids or names (replaces the current set). Dates as "
+                   "YYYY-MM-DD, datetimes as ISO 8601 (UTC unless an offset is given).",
+}
+CONTEXT = {
+    "type": "object",
+    "description": "Optional context: language, timezone and companies (among the user's own) to work in.",
+    "properties": {
+        "lang": {"type": "string", "description": "Language code, e.g. fr_FR."},
+        "tz": {"type": "string", "description": "IANA timezone, e.g. Europe/Paris."},
+        "company_id": {"type": "integer", "description": "Company to work in."},
+        "allowed_company_ids": {"type": "array", "items": {"type": "integer"},
+                                "description": "Companies whose records are visible."},
+    },
+    "additionalProperties": False,
+}
+RECORD_LIST_OUTPUT = {
+    "type": "object",
+    "properties": {
+        "model": {"type": "string"},
+        "records": {"type": "array", "items": {"type": "object"}},
+        "count": {"type": "integer", "description": "Number of records returned."},
+        "has_more": {"type": "boolean", "description": "More records match: page with offset."},
+        "failed_fields": {"type": "object", "description": "Fields that could not be read, with the reason."},
+        "timezone": {"type": "string", "description": "Datetimes are UTC; the user's timezone for display."},
+    },
+    "required": ["model", "records", "count"],
+}
+
+
+class McpToolsRecords(models.AbstractModel):
+    _inherit = "mcp.tool.registry"
+
+    @api.model
+    def _limit(self, call, requested):
+        cap = call.settings.get("max_limit", 500)
+        limit = requested or call.settings.get("default_limit", 80)
+        if limit > cap:
+            raise ToolError(_("limit %(limit)s is over the maximum of %(cap)s; page with offset instead.",
+                              limit=limit, cap=cap))
+        return limit
+
+    @api.model
+    def _records_result(self, model, rows, failed, has_more=False):
+        result = {"model": model._name, "records": rows, "count": len(rows),
+                  "timezone": self.env.user.tz or "UTC"}
+        if has_more:
+            result["has_more"] = True
+        if failed:
+            result["failed_fields"] = failed
+        return result
+
+    # ------------------------------------------------------------------
+    @mcp_tool(
+        "list_models", "List models",
+        "List the Odoo models this key may use, with their operations (read/create/write/unlink). "
+        "Start here to find the technical model name to pass to other tools.",
+        {"properties": {"search": {"type": "string", "description": "Only models whose name or label contains this."}},
+         "additionalProperties": False},
+        {"type": "object", "properties": {"models": {"type": "array", "items": {"type": "object"}},
+                                          "count": {"type": "integer"}}, "required": ["models", "count"]},
+        operation="read")
+    def _tool_list_models(self, call, args):
+        search = (args.get("search") or "").lower()
+        names = call.policy.model_names()
+        labels = {m["model"]: m["name"] for m in self.env["ir.model"].sudo().search_read(
+            [("model", "in", names)], ["model", "name"])}
+        result = []
+        for name in call.policy.model_names():
+            label = labels.get(name, name)
+            if search and search not in name.lower() and search not in (label or "").lower():
+                continue
+            result.append({"model": name, "name": label, "operations": call.policy.operations(name),
+                           "scope_restricted": bool(call.policy.record_domain(name))})
+        return {"models": result, "count": len(result)}
+
+    @mcp_tool(
+        "describe_model", "Describe a model",
+        "Describe a model's fields (type, label, required, readonly, relation, selection values) as this key "
+        "may use them, plus the default fields returned by search_read. Call before reading or writing.",
+        {"properties": {"model": MODEL, "fields": FIELDS}, "required": ["model"], "additionalProperties": False},
+        {"type": "object", "properties": {
+            "model": {"type": "string"}, "name": {"type": "string"}, "operations": {"type": "array"},
+            "scope_restricted": {"type": "boolean"}, "default_fields": {"type": "array"},
+            "fields": {"type": "object"}}, "required": ["model", "fields"]},
+        operation="read")
+    def _tool_describe_model(self, call, args):
+        model = call.policy.check_model(self.env, args["model"], "read")
+        call.note(model=model._name)
+        return self._describe_model(model, call.policy, args.get("fields"))
+
+    @api.model
+    def _describe_model(self, model, policy, only=None):
+        readable = policy.readable_field_names(model)
+        if only:
+            policy.check_field_names(model, only, _("describe"))
+            readable = [n for n in readable if n in only]
+        descriptions = model.fields_get(readable, ["type", "string", "required", "readonly", "relation",
+                                                   "selection", "help", "store"])
+        for description in descriptions.values():
+            if description.get("help"):
+                description["help"] = description["help"][:200]
+            if "relation" in description and not description["relation"]:
+                del description["relation"]
+        return {
+            "model": model._name,
+            "name": model._description,
+            "operations": policy.operations(model._name),
+            "scope_restricted": bool(policy.record_domain(model._name)),
+            "default_fields": self._default_field_names(model, policy),
+            "fields": descriptions,
+        }
+
+    @mcp_tool(
+        "search_read", "Search and read records",
+        "Find records matching a domain and return chosen fields. Relational fields come back as "
+        "{id, name}; datetimes as ISO 8601 in UTC. Use limit/offset to page; has_more says whether more match.",
+        {"properties": {"model": MODEL, "domain": DOMAIN, "fields": FIELDS, "limit": LIMIT, "offset": OFFSET,
+                        "order": ORDER, "context": CONTEXT},
+         "required": ["model"], "additionalProperties": False},
+        RECORD_LIST_OUTPUT, operation="read")
+    def _tool_search_read(self, call, args):
+        model = self._model_env(call, args["model"], "read", args.get("context"))
+        call.note(model=model._name)
+        field_names = self._fields_to_read(model, call.policy, args.get("fields"))
+        domain = call.policy.secure_domain(model, args.get("domain"))
+        order = call.policy.check_order(model, args.get("order"))
+        limit = self._limit(call, args.get("limit"))
+        records = model.search(domain, offset=args.get("offset") or 0, limit=limit + 1, order=order)
+        has_more = len(records) > limit
+        records = records[:limit]
+        call.note(record_ids=records.ids)
+        rows, failed = self._read_records(records, field_names, call.policy)
+        return self._records_result(model, rows, failed, has_more)
+
+    @mcp_tool(
+        "read", "Read records by id",
+        "Read records by id. Ids outside what this key may reach are refused by name.",
+        {"properties": {"model": MODEL, "ids": IDS, "fields": FIELDS, "context": CONTEXT},
+         "required": ["model", "ids"], "additionalProperties": False},
+        RECORD_LIST_OUTPUT, operation="read")
+    def _tool_read(self, call, args):
+        model = self._model_env(call, args["model"], "read", args.get("context"))
+        call.note(model=model._name, record_ids=args["ids"])
+        field_names = self._fields_to_read(model, call.policy, args.get("fields"))
+        records = call.policy.check_ids_in_scope(model, args["ids"])
+        rows, failed = self._read_records(records, field_names, call.policy)
+        return self._records_result(model, rows, failed)
+
+    @mcp_tool(
+        "search_count", "Count records",
+        "Count the records matching a domain without reading them.",
+        {"properties": {"model": MODEL, "domain": DOMAIN, "context": CONTEXT},
+         "required": ["model"], "additionalProperties": False},
+        {"type": "object", "properties": {"model": {"type": "string"}, "count": {"type": "integer"}},
+         "required": ["model", "count"]},
+        operation="read")
+    def _tool_search_count(self, call, args):
+        model = self._model_env(call, args["model"], "read", args.get("context"))
+        call.note(model=model._name)
+        return {"model": model._name, "count": model.search_count(call.policy.secure_domain(model, args.get("domain")))}
+
+    @mcp_tool(
+        "name_search", "Find records by name",
+        "Find records whose display name matches a text (as Odoo's many2one autocomplete does); returns "
+        "[{id, name}]. Use it to turn a name into an id.",
+        {"properties": {"model": MODEL, "name": {"type": "string", "description": "Text to look for."},
+                        "domain": DOMAIN, "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+                        "operator": {"type": "string", "enum": ["ilike", "=", "=ilike", "like", "=like"],
+                                     "description": "How to match (default ilike)."},
+                        "context": CONTEXT},
+         "required": ["model", "name"], "additionalProperties": False},
+        {"type": "object", "properties": {"model": {"type": "string"},
+                                          "results": {"type": "array", "items": {"type": "object"}}},
+         "required": ["model", "results"]},
+        operation="read")
+    def _tool_name_search(self, call, args):
+        model = self._model_env(call, args["model"], "read", args.get("context"))
+        call.note(model=model._name)
+        if not call.policy.field_allowed(model, "display_name"):
+            raise AccessDeniedByPolicy(_("Names of %s may not be read with this key.", model._name))
+        domain = call.policy.secure_domain(model, args.get("domain"))
+        matches = model.name_search(args["name"], domain, operator=args.get("operator") or "ilike",
+                                    limit=args.get("limit") or 8)
+        return {"model": model._name, "results": [{"id": rid, "name": label} for rid, label in matches]}
+
+    @mcp_tool(
+        "create", "Create a record",
+        "Create one record with the given values and return its id and name.",
+        {"properties": {"model": MODEL, "values": VALUES, "context": CONTEXT},
+         "required": ["model", "values"], "additionalProperties": False},
+        {"type": "object", "properties": {"model": {"type": "string"}, "id": {"type": "integer"},
+                                          "display_name": {"type": ["string", "null"]}},
+         "required": ["model", "id"]},
+        risk="write", operation="create")
+    def _tool_create(self, call, args):
+        model = self._model_env(call, args["model"], "create", args.get("context"))
+        call.note(model=model._name)
+        record = model.create(self._convert_values(model, args["values"], call.policy))
+        call.note(record_ids=record.ids)
+        if call.policy.record_domain(model._name) and not call.policy.ids_in_scope(model, record.ids):
+            raise AccessDeniedByPolicy(_("The new %s record would fall outside the records this key may reach; "
+                                         "nothing was created.", model._name))
+        name = record.display_name if call.policy.field_allowed(model, "display_name") else None
+        return {"model": model._name, "id": record.id, "display_name": name}
+
+    @mcp_tool(
+        "write", "Update records",
+        "Set field values on records by id. The same values are written to every record.",
+        {"properties": {"model": MODEL, "ids": IDS, "values": VALUES, "context": CONTEXT},
+         "required": ["model", "ids", "values"], "additionalProperties": False},
+        {"type": "object", "properties": {"model": {"type": "string"}, "ids": {"type": "array"},
+                                          "updated": {"type": "integer"}},
+         "required": ["model", "ids", "updated"]},
+        risk="write", operation="write", idempotent=True)
+    def _tool_write(self, call, args):
+        model = self._model_env(call, args["model"], "write", args.get("context"))
+        call.note(model=model._name, record_ids=args["ids"])
+        records = call.policy.check_ids_in_scope(model, args["ids"])
+        records.write(self._convert_values(model, args["values"], call.policy))
+        if call.policy.record_domain(model._name):
+            outside = set(records.ids) - call.policy.ids_in_scope(model, records.ids)
+            if outside:
+                raise AccessDeniedByPolicy(_("This change would move record(s) %s outside the records this key may "
+                                             "reach; nothing was changed.", sorted(outside)))
+        return {"model": model._name, "ids": records.ids, "updated": len(records)}
+
+    @mcp_tool(
+        "unlink", "Delete records",
+        "Delete records by id. This cannot be undone; prefer archiving (write active=false) when the model "
+        "supports it.",
+        {"properties": {"model": MODEL, "ids": IDS, "context": CONTEXT},
+         "required": ["model", "ids"], "additionalProperties": False},
+        {"type": "object", "properties": {"model": {"type": "string"}, "deleted": {"type": "array"}},
+         "required": ["model", "deleted"]},
+        risk="destructive", operation="unlink")
+    def _tool_unlink(self, call, args):
+        model = self._model_env(call, args["model"], "unlink", args.get("context"))
+        call.note(model=model._name, record_ids=args["ids"])
+        records = call.policy.check_ids_in_scope(model, args["ids"])
+        deleted = records.ids
+        records.unlink()
+        return {"model": model._name, "deleted": deleted}

@@ -1,0 +1,2 @@
+from . import mcp_key_wizard
+from . import mcp_connect_wizard
