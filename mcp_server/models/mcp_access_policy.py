@@ -135,7 +135,8 @@ class AccessPolicy:
         except DomainError as exc:
             raise ToolError(_("Invalid domain: %s", exc)) from None
         secured = self._secure_terms(model, domain, depth=0)
-        return expression.AND([secured, self.record_domain(model._name)]) if self.record_domain(model._name) else secured
+        scope = self.record_domain(model._name)
+        return expression.AND([secured, scope]) if scope else secured
 
     def _secure_terms(self, model, domain, depth):
         if depth > MAX_DOMAIN_DEPTH:
@@ -159,7 +160,24 @@ class AccessPolicy:
                 subdomain = self._secure_terms(comodel, value, depth + 1)
             subdomain = expression.AND([subdomain, self.record_domain(comodel._name)])
             return [first, operator, subdomain]
+        if first == "display_name" and self.has_field_allowlist(model._name):
+            # display_name searches every _rec_names_search field (e.g. a partner's email): narrow it.
+            return [model._rec_name, operator, value]
+        if field.relational and self._compares_names(operator, value):
+            # ('partner_id', 'ilike', 'Jo') searches the related records' names: the key must be able to read them.
+            comodel = self.check_model(model.env, field.comodel_name, "read")
+            if self.record_domain(comodel._name) or not self.field_allowed(comodel, "display_name"):
+                raise AccessDeniedByPolicy(_(
+                    "Filtering %(field)s of %(model)s by name is not allowed with this key; filter by id instead.",
+                    field=first, model=model._name))
         return [first, operator, value]
+
+    @staticmethod
+    def _compares_names(operator, value):
+        if operator in ("like", "ilike", "not like", "not ilike", "=like", "=ilike"):
+            return True
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return any(isinstance(v, str) for v in values)
 
     def check_order(self, model, order):
         """Return a safe ``order`` string made of allowed, sortable fields."""
@@ -174,8 +192,14 @@ class AccessPolicy:
                 raise ToolError(_("Invalid order term '%s': use 'field', 'field asc' or 'field desc'.", part.strip()))
             name = match.group(1)
             self.check_field_names(model, [name], _("sort"))
-            if not model._fields[name].store and name != "id":
+            field = model._fields[name]
+            if not field.store and name != "id":
                 raise ToolError(_("Field %s is not stored and cannot be used to sort.", name))
+            if field.type == "many2one" and not (
+                    self.allows(field.comodel_name, "read") and not self.record_domain(field.comodel_name)):
+                # Sorting by a many2one sorts by the related records' names.
+                raise AccessDeniedByPolicy(_("Sorting by %(field)s is not allowed with this key: it would reveal the "
+                                             "order of %(comodel)s names.", field=name, comodel=field.comodel_name))
             terms.append(part.strip())
         return ", ".join(terms)
 
@@ -199,7 +223,8 @@ class AccessPolicy:
         domain = self.record_domain(model._name)
         if not domain:
             return set(model.browse(ids).exists().ids)
-        return set(model.with_context(active_test=False).search(expression.AND([[("id", "in", list(ids))], domain])).ids)
+        in_scope = expression.AND([[("id", "in", list(ids))], domain])
+        return set(model.with_context(active_test=False).search(in_scope).ids)
 
 
 class McpAccessPolicyLoader(models.AbstractModel):

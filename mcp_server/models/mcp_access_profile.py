@@ -84,7 +84,8 @@ class McpAccessRule(models.Model):
             try:
                 domain = parse_domain(rule.domain)
             except DomainError as exc:
-                raise ValidationError(_("Invalid domain for %(model)s: %(error)s", model=rule.model_name, error=exc)) from None
+                raise ValidationError(
+                    _("Invalid domain for %(model)s: %(error)s", model=rule.model_name, error=exc)) from None
             model = self.env[rule.model_name]
             for leaf in domain:
                 if isinstance(leaf, list) and leaf[0].split(".")[0] not in model._fields:
@@ -94,7 +95,7 @@ class McpAccessRule(models.Model):
     @api.constrains("field_ids", "model_id")
     def _check_fields(self):
         for rule in self:
-            if rule.field_ids.filtered(lambda f: f.model_id != rule.model_id):
+            if any(field.model_id != rule.model_id for field in rule.field_ids):
                 raise ValidationError(_("Allowed fields must belong to %s.", rule.model_name))
 
     def _operations(self):

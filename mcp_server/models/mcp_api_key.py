@@ -46,9 +46,11 @@ class McpApiKey(models.Model):
     )
     profile_id = fields.Many2one(
         "mcp.access.profile", string="Access profile", ondelete="restrict",
-        help="Which models, operations, records and fields the key may reach. Without a profile the key reaches nothing.",
+        help="Which models, operations, records and fields the key may reach. "
+             "Without a profile the key reaches nothing.",
     )
-    prefix = fields.Char(readonly=True, index=True, copy=False, help="The first characters of the key, to recognise it.")
+    prefix = fields.Char(readonly=True, index=True, copy=False,
+                         help="The first characters of the key, to recognise it.")
     previous_prefix = fields.Char(readonly=True, index=True, copy=False)
     previous_valid_until = fields.Datetime(
         string="Previous secret valid until", readonly=True, copy=False,

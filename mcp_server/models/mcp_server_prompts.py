@@ -78,8 +78,8 @@ class McpServerPrompts(models.AbstractModel):
         if not call.policy.allows("mail.message", "read"):
             return ""
         messages = self.env["mail.message"].search(
-            [("model", "=", model_name), ("res_id", "=", record_id), ("message_type", "!=", "user_notification")]
-            + call.policy.record_domain("mail.message"), limit=10, order="id desc")
+            [("model", "=", model_name), ("res_id", "=", record_id), ("message_type", "!=", "user_notification"),
+             *call.policy.record_domain("mail.message")], limit=10, order="id desc")
         return "\n".join("- %s %s: %s" % (m.date, m.author_id.display_name or "", m.preview or "") for m in messages)
 
     def _rpc_completion_complete(self, params, call):

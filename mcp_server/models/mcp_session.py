@@ -87,4 +87,5 @@ class McpSession(models.Model):
 
 def credential_ref(credential):
     """A stable, secret-free reference of a credential (which key or grant)."""
-    return "%s:%s" % (credential.get("kind"), credential.get("key_id") or credential.get("grant_id") or credential["user_id"])
+    reference = credential.get("key_id") or credential.get("grant_id") or credential["user_id"]
+    return "%s:%s" % (credential.get("kind"), reference)

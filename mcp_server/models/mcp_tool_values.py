@@ -6,6 +6,7 @@ import pytz
 
 from odoo import _, api, models
 from odoo.fields import Command
+from odoo.osv import expression
 
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
 
@@ -83,7 +84,7 @@ class McpToolValues(models.AbstractModel):
             return self._default_field_names(model, policy)
         requested = list(dict.fromkeys(requested))
         policy.check_field_names(model, requested, _("read"))
-        return requested if "id" in requested else ["id"] + requested
+        return requested if "id" in requested else ["id", *requested]
 
     # ------------------------------------------------------------------
     # Odoo values -> JSON
@@ -193,6 +194,10 @@ class McpToolValues(models.AbstractModel):
         if field.type in ("one2many", "many2many"):
             if not isinstance(value, list):
                 raise ToolError(_("Field %s takes a list of ids or names.", field.name))
+            if field.type == "one2many":
+                # Setting a one2many rewrites the linked records themselves (their inverse field).
+                comodel = policy.check_model(model.env, field.comodel_name, "write")
+                policy.check_field_names(comodel, [field.inverse_name], _("write"))
             return [Command.set(self._resolve_ids(model, field, value, policy))]
         if field.type == "datetime":
             return self._parse_datetime(field, value)
@@ -253,13 +258,22 @@ class McpToolValues(models.AbstractModel):
         return ids
 
     @api.model
+    def _name_search(self, model, policy, name, domain, operator, limit):
+        """``name_search`` within the policy: with a field allowlist only the record name is matched
+        (Odoo's own name search also looks at fields such as a partner's email)."""
+        domain = policy.secure_domain(model, domain)
+        if not policy.has_field_allowlist(model._name):
+            return model.name_search(name, domain, operator=operator, limit=limit)
+        records = model.search(expression.AND([domain, [(model._rec_name, operator, name)]]), limit=limit)
+        return [(record.id, record.display_name) for record in records]
+
+    @api.model
     def _resolve_name(self, comodel, field, name, policy):
         if not policy.allows(comodel._name, "read"):
             raise ToolError(_("Field %(field)s: give the id; names can only be resolved for models this key may "
                               "read (%(model)s is not one of them).", field=field.name, model=comodel._name))
-        domain = policy.record_domain(comodel._name)
-        matches = comodel.name_search(name, domain, operator="=ilike", limit=6) or \
-            comodel.name_search(name, domain, operator="ilike", limit=6)
+        matches = self._name_search(comodel, policy, name, [], "=ilike", 6) or \
+            self._name_search(comodel, policy, name, [], "ilike", 6)
         if len(matches) == 1:
             return matches[0][0]
         if not matches:

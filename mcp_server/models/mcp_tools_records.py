@@ -203,9 +203,8 @@ class McpToolsRecords(models.AbstractModel):
         call.note(model=model._name)
         if not call.policy.field_allowed(model, "display_name"):
             raise AccessDeniedByPolicy(_("Names of %s may not be read with this key.", model._name))
-        domain = call.policy.secure_domain(model, args.get("domain"))
-        matches = model.name_search(args["name"], domain, operator=args.get("operator") or "ilike",
-                                    limit=args.get("limit") or 8)
+        matches = self._name_search(model, call.policy, args["name"], args.get("domain"),
+                                    args.get("operator") or "ilike", args.get("limit") or 8)
         return {"model": model._name, "results": [{"id": rid, "name": label} for rid, label in matches]}
 
     @mcp_tool(

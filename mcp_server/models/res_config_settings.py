@@ -15,8 +15,10 @@ class ResConfigSettings(models.TransientModel):
         string="Log request and response payloads", config_parameter="mcp_server.log_payloads",
         help="Store truncated payloads in the audit log, with secrets redacted.",
     )
-    mcp_max_payload_kb = fields.Integer(string="Maximum request size (KB)", config_parameter="mcp_server.max_payload_kb")
-    mcp_max_response_kb = fields.Integer(string="Maximum tool answer (KB)", config_parameter="mcp_server.max_response_kb")
+    mcp_max_payload_kb = fields.Integer(
+        string="Maximum request size (KB)", config_parameter="mcp_server.max_payload_kb")
+    mcp_max_response_kb = fields.Integer(
+        string="Maximum tool answer (KB)", config_parameter="mcp_server.max_response_kb")
     mcp_show_internal_errors = fields.Boolean(
         string="Show internal errors to clients", config_parameter="mcp_server.show_internal_errors",
         help="For debugging only: internal errors carry their technical message. "

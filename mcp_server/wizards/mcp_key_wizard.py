@@ -17,11 +17,14 @@ class McpKeyWizard(models.TransientModel):
                               domain=[("share", "=", False)])
     profile_id = fields.Many2one("mcp.access.profile", string="Access profile")
     expires_in_days = fields.Integer(string="Expires in (days)", default=90, help="0 for a key that never expires.")
-    grace_hours = fields.Integer(
-        string="Old secret valid for (hours)",
-        default=lambda self: int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.rotation_grace_hours", 24)))
+    grace_hours = fields.Integer(string="Old secret valid for (hours)",
+                                 default=lambda self: self._default_grace_hours())
     secret = fields.Char(readonly=True)
     is_admin = fields.Boolean(compute="_compute_is_admin")
+
+    @api.model
+    def _default_grace_hours(self):
+        return int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.rotation_grace_hours", 24))
 
     @api.depends_context("uid")
     def _compute_is_admin(self):
