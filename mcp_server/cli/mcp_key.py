@@ -130,9 +130,12 @@ class McpKeyCommand(Command):
                     raise ValueError("--fields for %s: unknown field(s) %s" % (model_name, ", ".join(unknown)))
                 rule["field_ids"] = [(6, 0, field_records.ids)]
             rules.append((0, 0, rule))
+        granted = set().union(*(grant["operations"] for grant in grants.values()))
+        scope = "full" if "unlink" in granted else "read_write" if granted & {"create", "write"} else "read_only"
         profile = env["mcp.access.profile"].create({
             "name": "%s (%s, %s)" % (opts.name, opts.login, datetime.now().strftime("%Y-%m-%d %H:%M:%S.%f")),
             "description": "Created by odoo-bin mcp-key",
+            "scope": scope,
             "rule_ids": rules,
         })
         values = {"name": opts.name, "user_id": user.id, "owner_id": user.id, "profile_id": profile.id}

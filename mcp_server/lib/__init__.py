@@ -3,3 +3,4 @@ from . import jsonrpc
 from . import domain_parser
 from . import suggestions
 from . import call_context
+from . import ip_rules

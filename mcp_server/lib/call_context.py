@@ -11,6 +11,11 @@ class CallContext:
         self.protocol_version = protocol_version
         self.settings = settings or {}
         self.audit = {}
+        # Set when an approver released the call: it runs without asking again.
+        self.approved = False
+        # Dry run: tools report what they change in ``changes``; the registry rolls everything back.
+        self.dry_run = False
+        self.changes = []
 
     def note(self, model=None, record_ids=None, tool=None):
         """Tell the audit which model/records/tool a call touched."""

@@ -10,4 +10,8 @@ from . import mcp_server_prompts
 from . import mcp_tool_registry
 from . import mcp_tool_values
 from . import mcp_tools_records
+from . import mcp_tools_approvals
+from . import mcp_tool
+from . import mcp_approval_request
+from . import mcp_rate_limiter
 from . import res_config_settings

@@ -5,6 +5,8 @@ import werkzeug.exceptions
 from odoo import models
 from odoo.http import request
 
+from .mcp_api_key import KEY_MARKER, hash_secret
+
 BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
 
 
@@ -26,7 +28,16 @@ class IrHttp(models.AbstractModel):
         """
         if not token:
             return None, "missing bearer token"
-        return env["mcp.api.key"].sudo()._authenticate(token)
+        keys = env["mcp.api.key"].sudo()
+        if token.startswith(KEY_MARKER):
+            return keys._authenticate(token)
+        profile_id = int(env["ir.config_parameter"].sudo().get_param("mcp_server.native_key_profile_id") or 0)
+        if not profile_id:
+            return None, "unknown key"
+        user_id = keys._native_key_user(hash_secret(token), token)
+        if not user_id:
+            return None, "unknown key"
+        return {"kind": "odoo_apikey", "key_id": None, "user_id": user_id, "profile_id": profile_id}, None
 
     @classmethod
     def _auth_method_mcp(cls):

@@ -13,8 +13,20 @@ from odoo.osv import expression
 from ..lib.domain_parser import DomainError, check_structure, parse_domain
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
 from ..lib.suggestions import did_you_mean
+from .mcp_tool_registry import RISK_LEVELS
 
 ALWAYS_READABLE = ("id",)
+SCOPE_MAX_RISK = {"read_only": "read", "read_write": "write", "full": "admin"}
+SCOPE_OPERATIONS = {
+    "read_only": frozenset({"read"}),
+    "read_write": frozenset({"read", "create", "write"}),
+    "full": frozenset({"read", "create", "write", "unlink"}),
+}
+ALWAYS_ALLOWED_TOOLS = ("get_approval_status",)
+NO_GOVERNANCE = {
+    "scope": "full", "tools": None, "approval_tools": frozenset(), "approval_risks": frozenset(),
+    "rate_limit_minute": 0, "rate_limit_day": 0, "ip_allow": (), "ip_deny": (),
+}
 ORDER_TERM = re.compile(r"^\s*([a-z_][a-z0-9_]*)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$", re.I)
 MAX_DOMAIN_DEPTH = 4
 
@@ -22,9 +34,24 @@ MAX_DOMAIN_DEPTH = 4
 class AccessPolicy:
     """Immutable view of a profile's rules with the checks the tools need."""
 
-    def __init__(self, entries):
+    def __init__(self, entries, governance=None):
         # entries: {model_name: {"operations": frozenset, "domain": json str|None, "fields": frozenset|None}}
-        self._entries = entries
+        self.governance = governance or dict(NO_GOVERNANCE)
+        cap = SCOPE_OPERATIONS[self.governance["scope"]]
+        self._entries = {
+            model: dict(entry, operations=entry["operations"] & cap) for model, entry in entries.items()
+        }
+
+    # -- tools --------------------------------------------------------------
+    def tool_allowed(self, spec):
+        """Whether the scope preset and the tool allowlist let the key use this tool."""
+        if RISK_LEVELS.index(spec.risk) > RISK_LEVELS.index(SCOPE_MAX_RISK[self.governance["scope"]]):
+            return False
+        tools = self.governance["tools"]
+        return tools is None or spec.name in tools or spec.name in ALWAYS_ALLOWED_TOOLS
+
+    def needs_approval(self, spec):
+        return spec.name in self.governance["approval_tools"] or spec.risk in self.governance["approval_risks"]
 
     # -- models and operations -------------------------------------------
     def model_names(self):
@@ -244,4 +271,4 @@ class McpAccessPolicyLoader(models.AbstractModel):
         for rule in profile.rule_ids:
             if rule.model_name in self.env:
                 entries[rule.model_name] = rule._as_policy_entry()
-        return AccessPolicy(entries)
+        return AccessPolicy(entries, profile._governance())

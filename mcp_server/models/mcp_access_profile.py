@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.domain_parser import DomainError, parse_domain
+from ..lib.ip_rules import IpRuleError, parse_networks
 
 OPERATIONS = ("read", "create", "write", "unlink")
 
@@ -21,6 +22,66 @@ class McpAccessProfile(models.Model):
     rule_ids = fields.One2many("mcp.access.rule", "profile_id", string="Model rules", copy=True)
     key_ids = fields.One2many("mcp.api.key", "profile_id", string="Keys")
     key_count = fields.Integer(compute="_compute_key_count")
+    scope = fields.Selection(
+        [("read_only", "Read only"), ("read_write", "Read and write"), ("full", "Full")],
+        string="Scope preset", default="read_write", required=True,
+        help="Caps what keys with this profile may do, whatever the model rules say: Read only serves read tools "
+             "and the read operation; Read and write adds create and write; Full adds delete and admin tools.",
+    )
+    tool_ids = fields.Many2many(
+        "mcp.tool", "mcp_access_profile_tool_rel", "profile_id", "tool_id", string="Allowed tools",
+        help="Only these tools are listed and callable. Leave empty for every tool the scope preset allows.",
+    )
+    approval_tool_ids = fields.Many2many(
+        "mcp.tool", "mcp_access_profile_approval_tool_rel", "profile_id", "tool_id",
+        string="Tools needing approval")
+    approval_write = fields.Boolean(string="Approve write tools")
+    approval_destructive = fields.Boolean(string="Approve destructive tools")
+    approval_admin = fields.Boolean(string="Approve admin tools")
+    approver_group_id = fields.Many2one(
+        "res.groups", string="Approver group",
+        help="Members of this group can approve or reject requests. Without group or users: MCP Administrators.")
+    approver_user_ids = fields.Many2many("res.users", string="Approvers", domain=[("share", "=", False)])
+    rate_limit_minute = fields.Integer(
+        string="Requests per minute", help="Per key with this profile; 0 uses the default of Settings.")
+    rate_limit_day = fields.Integer(
+        string="Requests per day", help="Per key with this profile; 0 uses the default of Settings.")
+    ip_allow = fields.Text(
+        string="Allowed networks",
+        help="Only these addresses or CIDR networks (IPv4/IPv6) may use keys with this profile. Empty: any.")
+    ip_deny = fields.Text(string="Denied networks", help="Addresses or CIDR networks refused; deny wins.")
+
+    @api.constrains("ip_allow", "ip_deny")
+    def _check_networks(self):
+        for profile in self:
+            for text in (profile.ip_allow, profile.ip_deny):
+                try:
+                    parse_networks(text)
+                except IpRuleError as exc:
+                    raise ValidationError(str(exc)) from None
+
+    def _governance(self):
+        """The cached, immutable governance settings of this profile."""
+        self.ensure_one()
+        approval_risks = {risk for risk in ("write", "destructive", "admin") if self["approval_%s" % risk]}
+        return {
+            "scope": self.scope,
+            "tools": frozenset(self.tool_ids.mapped("name")) if self.tool_ids else None,
+            "approval_tools": frozenset(self.approval_tool_ids.mapped("name")),
+            "approval_risks": frozenset(approval_risks),
+            "rate_limit_minute": self.rate_limit_minute,
+            "rate_limit_day": self.rate_limit_day,
+            "ip_allow": parse_networks(self.ip_allow),
+            "ip_deny": parse_networks(self.ip_deny),
+        }
+
+    def _approvers(self):
+        """Users who may decide on this profile's approval requests."""
+        self.ensure_one()
+        users = self.approver_user_ids | self.approver_group_id.users
+        if not users:
+            users = self.env.ref("mcp_server.group_mcp_admin").users
+        return users.filtered(lambda user: user.active and not user.share)
 
     _sql_constraints = [("name_unique", "unique(name)", "An access profile with this name already exists.")]
 

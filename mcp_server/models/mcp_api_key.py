@@ -5,8 +5,10 @@ import time
 from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from ..lib.ip_rules import IpRuleError, parse_networks
 
 _logger = logging.getLogger(__name__)
 
@@ -15,7 +17,7 @@ PREFIX_LENGTH = len(KEY_MARKER) + 8
 LAST_USED_THROTTLE_SECONDS = 60
 # Per-worker throttle of the "last used" write: {key_id: monotonic time of the last write}.
 _last_used_written = {}
-INTERNAL_FIELDS = {"prefix", "previous_prefix", "previous_valid_until", "revoked"}
+INTERNAL_FIELDS = {"prefix", "previous_prefix", "previous_valid_until", "revoked", "last_rotated", "expiry_warned"}
 
 
 def hash_secret(secret):
@@ -31,6 +33,7 @@ class McpApiKey(models.Model):
     """
 
     _name = "mcp.api.key"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "MCP API Key"
     _order = "create_date desc, id desc"
 
@@ -64,6 +67,35 @@ class McpApiKey(models.Model):
         [("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked")], compute="_compute_state",
     )
     company_id = fields.Many2one(related="user_id.company_id", string="Company")
+    rate_limit_minute = fields.Integer(
+        string="Requests per minute", help="Overrides the profile and Settings for this key; 0 = not overridden.")
+    rate_limit_day = fields.Integer(
+        string="Requests per day", help="Overrides the profile and Settings for this key; 0 = not overridden.")
+    ip_allow = fields.Text(string="Allowed networks",
+                           help="Addresses or CIDR networks this key may be used from (on top of the profile's).")
+    ip_deny = fields.Text(string="Denied networks", help="Addresses or CIDR networks refused for this key.")
+    rotation_days = fields.Integer(
+        string="Rotate every (days)",
+        help="The owner is asked to rotate the key this often; a key not rotated within the enforcement period "
+             "after its due date expires. 0 = no scheduled rotation.")
+    last_rotated = fields.Datetime(readonly=True, copy=False, default=fields.Datetime.now)
+    rotation_due = fields.Datetime(compute="_compute_rotation_due")
+    expiry_warned = fields.Boolean(readonly=True, copy=False)
+
+    @api.depends("rotation_days", "last_rotated")
+    def _compute_rotation_due(self):
+        for key in self:
+            key.rotation_due = key.last_rotated and key.rotation_days and \
+                key.last_rotated + timedelta(days=key.rotation_days)
+
+    @api.constrains("ip_allow", "ip_deny")
+    def _check_networks(self):
+        for key in self:
+            for text in (key.ip_allow, key.ip_deny):
+                try:
+                    parse_networks(text)
+                except IpRuleError as exc:
+                    raise ValidationError(str(exc)) from None
 
     def init(self):
         self.env.cr.execute(SQL(
@@ -120,7 +152,9 @@ class McpApiKey(models.Model):
             "previous_prefix": self.prefix if grace_hours > 0 else False,
             "previous_valid_until": fields.Datetime.now() + timedelta(hours=grace_hours) if grace_hours > 0 else False,
             "prefix": secret[:PREFIX_LENGTH],
+            "last_rotated": fields.Datetime.now(),
         })
+        self.activity_unlink(["mail.mail_activity_data_todo"])
         self._store_hash(hash_secret(secret), current_hash if grace_hours > 0 else None)
         return secret
 
@@ -151,7 +185,7 @@ class McpApiKey(models.Model):
             if vals.get("active") and self.filtered("revoked"):
                 raise UserError(_("A revoked key cannot be reactivated; generate a new key instead."))
         result = super().write(vals)
-        if set(vals) - {"last_used"}:
+        if set(vals) - {"last_used", "expiry_warned", "message_main_attachment_id"}:
             self.env.registry.clear_cache()
         return result
 
@@ -169,12 +203,17 @@ class McpApiKey(models.Model):
         """Key rows that may match a presented secret with this prefix (cached per worker)."""
         self.env.cr.execute(SQL(
             """SELECT id, user_id, profile_id, key_hash, previous_key_hash, prefix, previous_prefix,
-                      previous_valid_until, expires_at, active, revoked
+                      previous_valid_until, expires_at, active, revoked, rate_limit_minute, rate_limit_day,
+                      ip_allow, ip_deny
                  FROM mcp_api_key
                 WHERE prefix = %s OR previous_prefix = %s""",
             prefix, prefix,
         ))
-        return tuple(self.env.cr.dictfetchall())
+        rows = self.env.cr.dictfetchall()
+        for row in rows:
+            row["ip_allow"] = parse_networks(row["ip_allow"])
+            row["ip_deny"] = parse_networks(row["ip_deny"])
+        return tuple(rows)
 
     @api.model
     def _authenticate(self, secret):
@@ -208,8 +247,23 @@ class McpApiKey(models.Model):
                 "user_id": row["user_id"],
                 "profile_id": row["profile_id"],
                 "current_secret": current,
+                "rate_limit_minute": row["rate_limit_minute"],
+                "rate_limit_day": row["rate_limit_day"],
+                "ip_allow": row["ip_allow"],
+                "ip_deny": row["ip_deny"],
             }, None
         return None, "unknown key"
+
+    @api.model
+    def _native_key_user(self, digest, token):
+        """The user of an Odoo API key (scope rpc). Odoo checks these keys with a slow KDF: the answer
+        is cached by the token's digest and checked again every minute (expiry), or at once on removal."""
+        return self._native_key_user_cached(digest, int(time.time() // 60), token)
+
+    @api.model
+    @tools.ormcache("digest", "minute")
+    def _native_key_user_cached(self, digest, minute, token):
+        return self.env["res.users.apikeys"]._check_credentials(scope="rpc", key=token) or None
 
     @api.model
     def _touch_last_used(self, key_id):
@@ -229,3 +283,48 @@ class McpApiKey(models.Model):
             """UPDATE mcp_api_key SET previous_key_hash = NULL, previous_prefix = NULL
                 WHERE previous_valid_until < (now() at time zone 'UTC')"""
         ))
+
+    # ------------------------------------------------------------------
+    # Lifecycle (daily cron)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_key_lifecycle(self):
+        """Warn owners before expiry, ask for scheduled rotations, and deactivate expired keys."""
+        params = self.env["ir.config_parameter"].sudo()
+        warn_days = int(params.get_param("mcp_server.expiry_warning_days", 7) or 0)
+        enforce_days = int(params.get_param("mcp_server.rotation_enforce_days", 7) or 0)
+        now = fields.Datetime.now()
+        keys = self.sudo().with_context(mcp_key_internal=True)
+        if warn_days > 0:
+            for key in keys.search([("expires_at", "!=", False), ("expires_at", ">", now),
+                                    ("expires_at", "<=", now + timedelta(days=warn_days)),
+                                    ("expiry_warned", "=", False)]):
+                key.activity_schedule(
+                    "mail.mail_activity_data_todo", date_deadline=key.expires_at.date(), user_id=key.owner_id.id,
+                    summary=_("MCP key '%s' expires soon", key.name),
+                    note=_("Generate a new key and update the clients that use this one before it expires."))
+                key.expiry_warned = True
+        for key in keys.search([("rotation_days", ">", 0)]):
+            due = key.rotation_due
+            if not due or due > now:
+                continue
+            if enforce_days and due + timedelta(days=enforce_days) <= now:
+                key.write({"expires_at": now})
+                key.message_post(body=_("Key expired: its scheduled rotation was overdue."))
+            elif not key.activity_ids:
+                key.activity_schedule(
+                    "mail.mail_activity_data_todo", date_deadline=(due + timedelta(days=enforce_days)).date(),
+                    user_id=key.owner_id.id, summary=_("Rotate MCP key '%s'", key.name),
+                    note=_("Use Rotate on the key: the previous secret keeps working during the grace period."))
+        expired = keys.search([("expires_at", "<=", now)])
+        if expired:
+            expired.write({"active": False})
+
+
+class ResUsersApikeys(models.Model):
+    _inherit = "res.users.apikeys"
+
+    def _remove(self):
+        result = super()._remove()
+        self.env.registry.clear_cache()
+        return result

@@ -14,6 +14,8 @@ STATUSES = [
     ("denied", "Denied"),
     ("protocol_error", "Protocol error"),
     ("auth_failed", "Authentication failed"),
+    ("rate_limited", "Rate limited"),
+    ("pending_approval", "Pending approval"),
     ("internal_error", "Internal error"),
 ]
 SECRET_KEYS = re.compile(r"pass|secret|token|key|authorization|api[_-]?key|credential", re.I)

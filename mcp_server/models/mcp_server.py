@@ -1,5 +1,6 @@
 """JSON-RPC dispatch and the Streamable HTTP transport rules of ``/mcp``."""
 import base64
+import functools
 import json
 import logging
 import time
@@ -9,6 +10,7 @@ from odoo import _, api, models, release
 
 from ..lib import jsonrpc
 from ..lib.call_context import CallContext
+from ..lib.ip_rules import IpRuleError, ip_allowed, parse_networks
 from ..lib.jsonrpc import JsonRpcError
 from .mcp_session import LOG_LEVELS
 
@@ -20,6 +22,17 @@ PAGE_SIZE = 50
 CORS_ALLOW_HEADERS = "Authorization, Content-Type, Accept, MCP-Protocol-Version, MCP-Session-Id, Last-Event-ID"
 CORS_EXPOSE_HEADERS = "MCP-Session-Id, MCP-Protocol-Version, WWW-Authenticate"
 SESSIONLESS_METHODS = {"initialize", "ping"}
+RATE_LIMITED = -32000
+
+
+@functools.lru_cache(maxsize=32)
+def cached_networks(text):
+    """Parsed networks of a Settings list; an invalid list blocks nothing but is logged."""
+    try:
+        return parse_networks(text)
+    except IpRuleError as exc:
+        _logger.error("MCP: ignoring invalid network list in Settings: %s", exc)
+        return ()
 
 
 class McpReply:
@@ -59,6 +72,13 @@ class McpServer(models.AbstractModel):
             "default_limit": as_int("mcp_server.default_limit", 80),
             "max_limit": as_int("mcp_server.max_limit", 500),
             "base_url": get("web.base.url", "") or "",
+            "redis_url": (get("mcp_server.redis_url", "") or "").strip(),
+            "rate_limit_minute": as_int("mcp_server.rate_limit_minute", 0),
+            "rate_limit_day": as_int("mcp_server.rate_limit_day", 0),
+            "global_rate_limit_minute": as_int("mcp_server.global_rate_limit_minute", 0),
+            "global_rate_limit_day": as_int("mcp_server.global_rate_limit_day", 0),
+            "ip_allow": cached_networks(get("mcp_server.ip_allow", "") or ""),
+            "ip_deny": cached_networks(get("mcp_server.ip_deny", "") or ""),
         }
 
     @api.model
@@ -121,14 +141,40 @@ class McpServer(models.AbstractModel):
             audit["error"] = "no server-initiated stream"
             return McpReply(405, None, {"Allow": "POST, DELETE, OPTIONS"})
 
+        client_ip = audit["ip"]
+        if not ip_allowed(client_ip, settings["ip_allow"], settings["ip_deny"]):
+            audit.update(status="denied", error="address %s refused by the server's network rules" % client_ip)
+            return self._http_error(403, jsonrpc.INVALID_REQUEST, _("Access from your network address is not allowed."))
         credential = self._authenticate(headers, settings, audit)
         if isinstance(credential, McpReply):
             return credential
+        policy = self.env["mcp.access.policy"]._load(credential.get("profile_id"))
+        governance = policy.governance
+        if not (ip_allowed(client_ip, governance["ip_allow"], governance["ip_deny"])
+                and ip_allowed(client_ip, credential.get("ip_allow", ()), credential.get("ip_deny", ()))):
+            audit.update(status="denied", error="address %s refused by the key's network rules" % client_ip)
+            return self._http_error(403, jsonrpc.INVALID_REQUEST, _(
+                "This key may not be used from your network address."))
+        credential = dict(
+            credential,
+            rate_limit_minute=credential.get("rate_limit_minute") or governance["rate_limit_minute"],
+            rate_limit_day=credential.get("rate_limit_day") or governance["rate_limit_day"],
+        )
+        exceeded = self.env["mcp.rate.limiter"]._hit(credential, settings)
+        if exceeded:
+            scope, window, limit, retry_after = exceeded
+            audit.update(status="rate_limited", error="%s limit of %s requests per %s reached" % (
+                "global" if scope == "global" else "key", limit, window))
+            reply = self._http_error(429, RATE_LIMITED, _(
+                "Rate limit reached: %(limit)s requests per %(window)s. Retry after %(seconds)s seconds.",
+                limit=limit, window=window, seconds=retry_after))
+            reply.headers["Retry-After"] = str(retry_after)
+            return reply
         server = self.with_user(credential["user_id"])
         server = server.with_context(**server.env["res.users"].context_get())
         if http_method == "DELETE":
             return server._end_session(headers, credential, audit)
-        return server._handle_post(headers, body, credential, settings, audit, audit_rows)
+        return server._handle_post(headers, body, credential, policy, settings, audit, audit_rows)
 
     def _authenticate(self, headers, settings, audit):
         """The credential of the bearer token, or a 401 reply."""
@@ -186,7 +232,7 @@ class McpServer(models.AbstractModel):
     # ------------------------------------------------------------------
     # POST: JSON-RPC messages
     # ------------------------------------------------------------------
-    def _handle_post(self, headers, body, credential, settings, audit, audit_rows):
+    def _handle_post(self, headers, body, credential, policy, settings, audit, audit_rows):
         content_type = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if content_type != "application/json":
             audit["error"] = "unsupported content type"
@@ -229,14 +275,16 @@ class McpServer(models.AbstractModel):
                     "JSON-RPC batches are not supported in protocol version %s.", version))
             replies = []
             for item in message:
-                reply = self._handle_message(item, credential, settings, session, session_id, version, audit,
-                                             audit_rows)
+                reply = self._handle_message(item, credential, policy, settings, session, session_id, version,
+                                             audit, audit_rows)
                 if reply.payload is not None:
                     replies.append(reply.payload)
             return McpReply(200, replies) if replies else McpReply(202)
-        return self._handle_message(message, credential, settings, session, session_id, version, audit, audit_rows)
+        return self._handle_message(message, credential, policy, settings, session, session_id, version, audit,
+                                    audit_rows)
 
-    def _handle_message(self, message, credential, settings, session, session_id, version, base_audit, audit_rows):
+    def _handle_message(self, message, credential, policy, settings, session, session_id, version, base_audit,
+                        audit_rows):
         started = time.perf_counter()
         audit = dict(base_audit, status="success")
         audit_rows.append(audit)
@@ -274,7 +322,6 @@ class McpServer(models.AbstractModel):
                 "Missing MCP-Session-Id header: call initialize first and send the session id it returns."),
                 request_id)
 
-        policy = self.env["mcp.access.policy"]._load(credential.get("profile_id"))
         call = CallContext(credential, policy, session, version, settings)
         headers = {}
         try:

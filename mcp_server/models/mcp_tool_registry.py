@@ -10,7 +10,7 @@ import psycopg2
 from jsonschema import Draft202012Validator
 
 from odoo import _, api, models
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, RedirectWarning, UserError, ValidationError
 
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError, ToolError
@@ -19,6 +19,17 @@ from ..lib.suggestions import did_you_mean
 _logger = logging.getLogger(__name__)
 
 RISK_LEVELS = ("read", "write", "destructive", "admin")
+DRY_RUN_INPUT = {
+    "type": "boolean",
+    "description": "Only report what would change (values before/after, records created or deleted, validation "
+                   "errors); nothing is saved.",
+}
+DRY_RUN_OUTPUT_PROPERTIES = {
+    "dry_run": {"type": "boolean"},
+    "would_succeed": {"type": "boolean"},
+    "changes": {"type": "array", "items": {"type": "object"}},
+    "error": {"type": "string"},
+}
 
 
 class ToolSpec:
@@ -33,6 +44,13 @@ class ToolSpec:
         self.description = description
         self.input_schema = dict(input_schema, type="object")
         self.output_schema = output_schema
+        if risk != "read":
+            self.input_schema["properties"] = dict(self.input_schema.get("properties", {}), dry_run=DRY_RUN_INPUT)
+            if output_schema:
+                # A dry run answers with a report instead of the usual result: accept both shapes.
+                self.output_schema = dict(output_schema, properties=dict(
+                    output_schema.get("properties", {}), **DRY_RUN_OUTPUT_PROPERTIES))
+                self.output_schema.pop("required", None)
         self.risk = risk
         # The access-profile operation a key needs on some model for the tool to be useful.
         self.operation = operation
@@ -104,7 +122,9 @@ class McpToolRegistry(models.AbstractModel):
 
     @api.model
     def _tool_available(self, spec, call):
-        """Whether the caller's policy gives this tool anything to work on."""
+        """Whether the caller's policy allows this tool and gives it anything to work on."""
+        if not call.policy.tool_allowed(spec):
+            return False
         if spec.operation is None:
             return True
         return any(call.policy.allows(model, spec.operation) for model in call.policy.model_names())
@@ -128,22 +148,47 @@ class McpToolRegistry(models.AbstractModel):
         if not self._tool_available(spec, call):
             call.audit.update(status="denied", error="tool not available to this key")
             return self._error_result(_("Tool %s is not available with this key's access profile.", name))
+        dry_run = bool(arguments.get("dry_run")) and spec.risk != "read"
+        if not dry_run and not call.approved and call.policy.needs_approval(spec):
+            return self.env["mcp.approval.request"].sudo()._submit(spec, arguments, call)
+        call.dry_run = dry_run
+        savepoint = self.env.cr.savepoint()
         try:
-            with self.env.cr.savepoint():
-                structured = getattr(self, spec.method_name)(call, arguments)
-        except ToolError as exc:
-            call.audit.update(status=exc.status, error=exc.message)
-            return self._error_result(exc.message)
-        except (AccessError, MissingError, UserError, ValidationError) as exc:
-            message = exc.args[0] if exc.args else str(exc)
-            status = "denied" if isinstance(exc, AccessError) else "tool_error"
+            structured = getattr(self, spec.method_name)(call, arguments)
+            if dry_run:
+                self.env.flush_all()
+        except Exception as exc:
+            savepoint.close(rollback=True)
+            message, status = self._failure(exc)
+            if message is None:
+                raise
+            if dry_run and status == "tool_error":
+                return self._success_result(self._dry_run_report(call, message), call)
             call.audit.update(status=status, error=message)
             return self._error_result(message)
-        except psycopg2.IntegrityError as exc:
-            message = _("The database refused the change: %s", (exc.pgerror or str(exc)).splitlines()[0])
-            call.audit.update(status="tool_error", error=message)
-            return self._error_result(message)
+        savepoint.close(rollback=dry_run)
+        if dry_run:
+            return self._success_result(self._dry_run_report(call), call)
         return self._success_result(structured, call)
+
+    @api.model
+    def _failure(self, exc):
+        """``(message, audit status)`` of a business failure, or ``(None, None)`` for an unexpected error."""
+        if isinstance(exc, ToolError):
+            return exc.message, exc.status
+        if isinstance(exc, (AccessError, MissingError, UserError, ValidationError, RedirectWarning)):
+            message = exc.args[0] if exc.args else str(exc)
+            return message, "denied" if isinstance(exc, AccessError) else "tool_error"
+        if isinstance(exc, psycopg2.IntegrityError):
+            return _("The database refused the change: %s", (exc.pgerror or str(exc)).splitlines()[0]), "tool_error"
+        return None, None
+
+    @api.model
+    def _dry_run_report(self, call, error=None):
+        report = {"dry_run": True, "would_succeed": error is None, "changes": call.changes}
+        if error:
+            report["error"] = error
+        return report
 
     @api.model
     def _describe_schema_error(self, error):

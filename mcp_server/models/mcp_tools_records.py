@@ -65,6 +65,14 @@ class McpToolsRecords(models.AbstractModel):
         return limit
 
     @api.model
+    def _snapshot(self, records, field_names, policy):
+        """``{id: {field: value}}`` of the given fields, as the caller may read them (for dry runs)."""
+        readable = [name for name in field_names if policy.field_allowed(records, name)]
+        records.invalidate_recordset(readable)
+        rows, _failed = self._read_records(records, ["id", *readable], policy)
+        return {row.pop("id"): row for row in rows}
+
+    @api.model
     def _records_result(self, model, rows, failed, has_more=False):
         result = {"model": model._name, "records": rows, "count": len(rows),
                   "timezone": self.env.user.tz or "UTC"}
@@ -221,6 +229,9 @@ class McpToolsRecords(models.AbstractModel):
         call.note(model=model._name)
         record = model.create(self._convert_values(model, args["values"], call.policy))
         call.note(record_ids=record.ids)
+        if call.dry_run:
+            rows = self._snapshot(record, list(args["values"]), call.policy)
+            call.changes.append({"operation": "create", "model": model._name, "values": rows[record.id]})
         if call.policy.record_domain(model._name) and not call.policy.ids_in_scope(model, record.ids):
             raise AccessDeniedByPolicy(_("The new %s record would fall outside the records this key may reach; "
                                          "nothing was created.", model._name))
@@ -240,7 +251,13 @@ class McpToolsRecords(models.AbstractModel):
         model = self._model_env(call, args["model"], "write", args.get("context"))
         call.note(model=model._name, record_ids=args["ids"])
         records = call.policy.check_ids_in_scope(model, args["ids"])
-        records.write(self._convert_values(model, args["values"], call.policy))
+        values = self._convert_values(model, args["values"], call.policy)
+        before = self._snapshot(records, list(values), call.policy) if call.dry_run else None
+        records.write(values)
+        if call.dry_run:
+            after = self._snapshot(records, list(values), call.policy)
+            call.changes.extend({"operation": "write", "model": model._name, "id": rid, "before": before[rid],
+                                 "after": after[rid]} for rid in records.ids)
         if call.policy.record_domain(model._name):
             outside = set(records.ids) - call.policy.ids_in_scope(model, records.ids)
             if outside:
@@ -262,5 +279,10 @@ class McpToolsRecords(models.AbstractModel):
         call.note(model=model._name, record_ids=args["ids"])
         records = call.policy.check_ids_in_scope(model, args["ids"])
         deleted = records.ids
+        if call.dry_run:
+            names = ["display_name"] if call.policy.field_allowed(model, "display_name") else []
+            snapshot = self._snapshot(records, names, call.policy)
+            call.changes.extend({"operation": "unlink", "model": model._name, "id": rid, "record": snapshot[rid]}
+                                for rid in deleted)
         records.unlink()
         return {"model": model._name, "deleted": deleted}
