@@ -3,6 +3,7 @@ import json
 
 from odoo import http
 from odoo.http import request
+from odoo.tools import config
 
 
 class McpController(http.Controller):
@@ -19,9 +20,20 @@ class McpController(http.Controller):
                 if len(body) > limit:
                     body = None
         base_url = httprequest.host_url.rstrip("/")
-        reply = server._handle_http(httprequest.method, httprequest.headers, body, httprequest.remote_addr, base_url)
+        reply = server._handle_http(httprequest.method, httprequest.headers, body, self._client_ip(httprequest),
+                                    base_url)
         payload = None if reply.payload is None else json.dumps(reply.payload, ensure_ascii=False, default=str)
         headers = dict(reply.headers)
         if payload is not None:
             headers["Content-Type"] = "application/json"
         return request.make_response(payload or "", headers=list(headers.items()), status=reply.status)
+
+    @staticmethod
+    def _client_ip(httprequest):
+        """The caller's address; X-Forwarded-For is trusted only when Odoo runs with --proxy-mode."""
+        if config.get("proxy_mode") and "werkzeug.proxy_fix.orig" not in httprequest.environ:
+            forwarded = httprequest.headers.get("X-Forwarded-For", "")
+            if forwarded.strip():
+                # The address appended by the (trusted) reverse proxy is the last one.
+                return forwarded.split(",")[-1].strip()
+        return httprequest.remote_addr

@@ -11,6 +11,7 @@ from . import mcp_tool_registry
 from . import mcp_tool_values
 from . import mcp_tools_records
 from . import mcp_tools_approvals
+from . import mcp_tools_analytics
 from . import mcp_tool
 from . import mcp_approval_request
 from . import mcp_rate_limiter

@@ -200,13 +200,15 @@ class McpApiKey(models.Model):
     @api.model
     @tools.ormcache("prefix")
     def _candidates_by_prefix(self, prefix):
-        """Key rows that may match a presented secret with this prefix (cached per worker)."""
+        """Key rows that may match a presented secret with this prefix (cached per worker; Odoo clears
+        the cache when a user is archived, and this model when a key changes)."""
         self.env.cr.execute(SQL(
-            """SELECT id, user_id, profile_id, key_hash, previous_key_hash, prefix, previous_prefix,
-                      previous_valid_until, expires_at, active, revoked, rate_limit_minute, rate_limit_day,
-                      ip_allow, ip_deny
-                 FROM mcp_api_key
-                WHERE prefix = %s OR previous_prefix = %s""",
+            """SELECT k.id, k.user_id, k.profile_id, k.key_hash, k.previous_key_hash, k.prefix, k.previous_prefix,
+                      k.previous_valid_until, k.expires_at, k.active, k.revoked, k.rate_limit_minute,
+                      k.rate_limit_day, k.ip_allow, k.ip_deny, u.active AS user_active
+                 FROM mcp_api_key k
+                 JOIN res_users u ON u.id = k.user_id
+                WHERE k.prefix = %s OR k.previous_prefix = %s""",
             prefix, prefix,
         ))
         rows = self.env.cr.dictfetchall()
@@ -240,6 +242,8 @@ class McpApiKey(models.Model):
                 return None, "revoked key"
             if row["expires_at"] and row["expires_at"] <= now:
                 return None, "expired key"
+            if not row["user_active"]:
+                return None, "the key's user is archived"
             self._touch_last_used(row["id"])
             return {
                 "kind": "mcp_key",

@@ -181,10 +181,6 @@ class McpServer(models.AbstractModel):
         ir_http = self.env["ir.http"]
         token = ir_http._mcp_bearer_token_from_headers(headers)
         credential, reason = ir_http._mcp_authenticate_token(self.env, token)
-        if credential:
-            user = self.env["res.users"].sudo().browse(credential["user_id"])
-            if not user.active:
-                credential, reason = None, "user archived"
         if not credential:
             audit.update(status="auth_failed", error=reason)
             challenge = 'Bearer realm="%s", resource_metadata="%s"' % (
@@ -325,8 +321,12 @@ class McpServer(models.AbstractModel):
         call = CallContext(credential, policy, session, version, settings)
         headers = {}
         try:
-            with self.env.cr.savepoint():
+            if method == "tools/call":
+                # The registry runs each tool in its own savepoint.
                 result = self._dispatch(method, params, call, headers)
+            else:
+                with self.env.cr.savepoint():
+                    result = self._dispatch(method, params, call, headers)
             response = jsonrpc.result_response(request_id, result)
             if isinstance(result, dict) and result.get("isError"):
                 audit["status"] = call.audit.pop("status", "tool_error")

@@ -1,0 +1,511 @@
+"""Analytics tools: grouped aggregates computed by the database (``_read_group``), never row by row."""
+import datetime
+import itertools
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, models
+from odoo.models import READ_GROUP_NUMBER_GRANULARITY, READ_GROUP_TIME_GRANULARITY
+from odoo.osv import expression
+
+from ..lib.jsonrpc import ToolError
+from .mcp_tool_registry import mcp_tool
+from .mcp_tools_records import CONTEXT, DOMAIN, MODEL
+
+AGGREGATES = ("sum", "avg", "min", "max", "count", "count_distinct")
+GRANULARITIES = ("day", "week", "month", "quarter", "year")
+MAX_GROUPS = 2000
+MAX_PERIODS = 400
+GROUPBY = {
+    "type": "array", "items": {"type": "string"},
+    "description": "Fields to group by; dates and datetimes take a granularity: 'date_order:month' "
+                   "(day, week, month, quarter, year; also day_of_week, hour_number, month_number...).",
+}
+MEASURES = {
+    "type": "array", "items": {"type": "string"},
+    "description": "Aggregates as 'field:function' with function in sum, avg, min, max, count, count_distinct, "
+                   "e.g. 'amount_total:sum'. '__count' counts records. Default: ['__count'].",
+}
+PERIOD = {
+    "type": "object",
+    "properties": {"from": {"type": "string", "description": "First day, YYYY-MM-DD."},
+                   "to": {"type": "string", "description": "Last day (included), YYYY-MM-DD."}},
+    "required": ["from", "to"], "additionalProperties": False,
+}
+GROUPS_OUTPUT = {
+    "type": "object",
+    "properties": {"model": {"type": "string"}, "groups": {"type": "array", "items": {"type": "object"}},
+                   "count": {"type": "integer"}, "currency": {"type": ["string", "null"]}},
+    "required": ["model", "groups", "count"],
+}
+
+
+class McpToolsAnalytics(models.AbstractModel):
+    _inherit = "mcp.tool.registry"
+
+    # ------------------------------------------------------------------
+    # Shared validation and formatting
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_groupby(self, model, policy, groupby):
+        specs = []
+        for spec in groupby or []:
+            name, _sep, granularity = spec.partition(":")
+            policy.check_field_names(model, [name], _("group by"))
+            field = model._fields[name]
+            if not field.store:
+                raise ToolError(_("Field %s is not stored and cannot be grouped by.", name))
+            if granularity:
+                if field.type not in ("date", "datetime"):
+                    raise ToolError(_("Only date and datetime fields take a granularity; %s is a %s.",
+                                      name, field.type))
+                if granularity not in READ_GROUP_TIME_GRANULARITY and granularity not in READ_GROUP_NUMBER_GRANULARITY:
+                    raise ToolError(_("Unknown granularity %(g)s; use one of %(all)s.", g=granularity,
+                                      all=", ".join(list(READ_GROUP_TIME_GRANULARITY) +
+                                                    list(READ_GROUP_NUMBER_GRANULARITY))))
+            elif field.type in ("date", "datetime"):
+                spec = "%s:month" % name
+            specs.append(spec)
+        return specs
+
+    @api.model
+    def _check_measures(self, model, policy, measures):
+        specs = []
+        for spec in measures or ["__count"]:
+            if spec in ("__count", "count"):
+                specs.append("__count")
+                continue
+            name, _sep, function = spec.partition(":")
+            function = function or "sum"
+            if function not in AGGREGATES:
+                raise ToolError(_("Unknown aggregate %(f)s in %(spec)s; use one of %(all)s.", f=function, spec=spec,
+                                  all=", ".join(AGGREGATES)))
+            policy.check_field_names(model, [name], _("aggregate"))
+            field = model._fields[name]
+            if not field.store:
+                raise ToolError(_("Field %s is not stored and cannot be aggregated.", name))
+            if function in ("sum", "avg") and field.type not in ("integer", "float", "monetary"):
+                raise ToolError(_("%(f)s needs a numeric field; %(name)s is a %(type)s.", f=function, name=name,
+                                  type=field.type))
+            specs.append("%s:%s" % (name, function))
+        return specs
+
+    @api.model
+    def _check_aggregate_order(self, order, groupby, measures):
+        if not order:
+            return None
+        terms = []
+        for term in order.split(","):
+            parts = term.split()
+            if not parts or len(parts) > 2 or (len(parts) == 2 and parts[1].lower() not in ("asc", "desc")):
+                raise ToolError(_("Invalid order %s: use e.g. 'amount_total:sum desc'.", term.strip()))
+            if parts[0] not in groupby and parts[0] not in measures:
+                raise ToolError(_("Order by %(term)s: only the groupby fields and measures of this call can be used "
+                                  "(%(allowed)s).", term=parts[0], allowed=", ".join(groupby + measures)))
+            terms.append(" ".join(parts))
+        return ", ".join(terms)
+
+    @api.model
+    def _group_labels(self, model, policy, groupby, rows):
+        """{(groupby spec, record id): name} for many2one groups the key may see."""
+        labels = {}
+        for index, spec in enumerate(groupby):
+            field = model._fields[spec.split(":")[0]]
+            if field.type != "many2one":
+                continue
+            comodel = self.env[field.comodel_name]
+            if not policy.allows(comodel._name, "read") or not policy.field_allowed(comodel, "display_name"):
+                continue
+            ids = {row[index].id for row in rows if row[index]}
+            visible = policy.ids_in_scope(comodel, ids)
+            for record in comodel.browse(sorted(visible)):
+                try:
+                    labels[(spec, record.id)] = record.display_name
+                except Exception:  # noqa: BLE001 - a label we may not read stays out
+                    continue
+        return labels
+
+    @api.model
+    def _format_group_value(self, model, spec, value, labels):
+        name, _sep, granularity = spec.partition(":")
+        field = model._fields[name]
+        if field.type == "many2one":
+            if not value:
+                return None
+            label = labels.get((spec, value.id))
+            return {"id": value.id, "name": label} if label is not None else {"id": value.id}
+        if field.type in ("many2many", "one2many"):
+            return value.ids if value else []
+        if isinstance(value, datetime.datetime):
+            return value.date().isoformat() if granularity in READ_GROUP_TIME_GRANULARITY else value.isoformat()
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if value is False and field.type != "boolean":
+            return None
+        return value
+
+    @api.model
+    def _hides_comodel(self, model, policy, spec):
+        field = model._fields[spec.split(":")[0]]
+        return field.type == "many2one" and not (
+            policy.allows(field.comodel_name, "read") and not policy.record_domain(field.comodel_name))
+
+    @api.model
+    def _currency_of(self, model, measures):
+        monetary = any(model._fields[m.split(":")[0]].type == "monetary" for m in measures if m != "__count")
+        return self.env.company.currency_id.name if monetary else None
+
+    @api.model
+    def _grouped(self, call, args, model, domain, groupby, measures, having=None, order=None, limit=None,
+                 offset=0):
+        """Run one ``_read_group`` within the policy and shape the groups as dicts."""
+        limit = min(limit or MAX_GROUPS, MAX_GROUPS)
+        if not order and any(self._hides_comodel(model, call.policy, spec) for spec in groupby):
+            # The default order of a many2one group is the related records' names: do not reveal it.
+            order = "%s desc" % measures[0]
+        rows = model._read_group(domain, groupby, measures, having=having or (), offset=offset, limit=limit,
+                                 order=order)
+        labels = self._group_labels(model, call.policy, groupby, rows)
+        groups = []
+        for row in rows:
+            group = {}
+            for index, spec in enumerate(groupby):
+                group[spec] = self._format_group_value(model, spec, row[index], labels)
+            for index, spec in enumerate(measures, start=len(groupby)):
+                value = row[index]
+                group[spec] = round(value, 6) if isinstance(value, float) else value
+            groups.append(group)
+        return groups
+
+    @api.model
+    def _analytics_model(self, call, args):
+        model = self._model_env(call, args["model"], "read", args.get("context"))
+        call.note(model=model._name)
+        return model, call.policy.secure_domain(model, args.get("domain"))
+
+    # ------------------------------------------------------------------
+    # Tools
+    # ------------------------------------------------------------------
+    @mcp_tool(
+        "aggregate", "Aggregate records",
+        "Grouped totals computed by the database: sums, averages, minimums, maximums and counts per group "
+        "(e.g. revenue per customer per month). Use it instead of reading many records.",
+        {"properties": {
+            "model": MODEL, "domain": DOMAIN, "groupby": GROUPBY, "measures": MEASURES,
+            "having": {"type": "array",
+                       "description": "Filter on aggregates, e.g. [[\"amount_total:sum\", \">\", 1000]]."},
+            "order": {"type": "string", "description": "e.g. 'amount_total:sum desc'."},
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_GROUPS},
+            "offset": {"type": "integer", "minimum": 0},
+            "context": CONTEXT},
+         "required": ["model"], "additionalProperties": False},
+        GROUPS_OUTPUT, operation="read")
+    def _tool_aggregate(self, call, args):
+        model, domain = self._analytics_model(call, args)
+        groupby = self._check_groupby(model, call.policy, args.get("groupby"))
+        measures = self._check_measures(model, call.policy, args.get("measures"))
+        having = []
+        for leaf in args.get("having") or []:
+            if not (isinstance(leaf, list) and len(leaf) == 3 and leaf[0] in measures):
+                raise ToolError(_("having: each condition is [measure, operator, value] with a measure of this call "
+                                  "(%s).", ", ".join(measures)))
+            if leaf[1] not in ("=", "!=", ">", ">=", "<", "<="):
+                raise ToolError(_("having: operator %s is not supported; use =, !=, >, >=, <, <=.", leaf[1]))
+            having.append(tuple(leaf))
+        order = self._check_aggregate_order(args.get("order"), groupby, measures)
+        groups = self._grouped(call, args, model, domain, groupby, measures, having, order, args.get("limit"),
+                               args.get("offset") or 0)
+        return {"model": model._name, "groups": groups, "count": len(groups),
+                "currency": self._currency_of(model, measures)}
+
+    @mcp_tool(
+        "top_n", "Top N",
+        "The N groups with the highest (or lowest) value of a measure, e.g. the 10 best customers by revenue.",
+        {"properties": {
+            "model": MODEL, "domain": DOMAIN,
+            "groupby": {"type": "string", "description": "The field to rank, e.g. 'partner_id'."},
+            "measure": {"type": "string", "description": "e.g. 'amount_total:sum' or '__count'."},
+            "n": {"type": "integer", "minimum": 1, "maximum": 100, "description": "How many (default 10)."},
+            "ascending": {"type": "boolean", "description": "Lowest first instead of highest."},
+            "context": CONTEXT},
+         "required": ["model", "groupby"], "additionalProperties": False},
+        GROUPS_OUTPUT, operation="read")
+    def _tool_top_n(self, call, args):
+        model, domain = self._analytics_model(call, args)
+        groupby = self._check_groupby(model, call.policy, [args["groupby"]])
+        measures = self._check_measures(model, call.policy, [args.get("measure") or "__count"])
+        order = "%s %s" % (measures[0], "asc" if args.get("ascending") else "desc")
+        groups = self._grouped(call, args, model, domain, groupby, measures, order=order, limit=args.get("n") or 10)
+        for rank, group in enumerate(groups, start=1):
+            group["rank"] = rank
+        return {"model": model._name, "groups": groups, "count": len(groups),
+                "currency": self._currency_of(model, measures)}
+
+    @mcp_tool(
+        "pivot", "Pivot table",
+        "A table of one measure with row groups by column groups, with row, column and grand totals.",
+        {"properties": {
+            "model": MODEL, "domain": DOMAIN,
+            "rows": GROUPBY, "columns": {"type": "string", "description": "One field (with granularity for dates)."},
+            "measure": {"type": "string", "description": "e.g. 'amount_total:sum' (default '__count')."},
+            "context": CONTEXT},
+         "required": ["model", "rows", "columns"], "additionalProperties": False},
+        {"type": "object", "properties": {
+            "model": {"type": "string"}, "measure": {"type": "string"}, "columns": {"type": "array"},
+            "rows": {"type": "array", "items": {"type": "object"}}, "column_totals": {"type": "object"},
+            "grand_total": {"type": ["number", "null"]}, "currency": {"type": ["string", "null"]}},
+         "required": ["model", "columns", "rows"]},
+        operation="read")
+    def _tool_pivot(self, call, args):
+        model, domain = self._analytics_model(call, args)
+        rows = self._check_groupby(model, call.policy, args["rows"])
+        column = self._check_groupby(model, call.policy, [args["columns"]])[0]
+        measure = self._check_measures(model, call.policy, [args.get("measure") or "__count"])[0]
+        groups = self._grouped(call, args, model, domain, [*rows, column], [measure])
+        columns, table, column_totals = [], {}, {}
+        for group in groups:
+            column_key = _key(group[column])
+            if column_key not in columns:
+                columns.append(column_key)
+            row_key = tuple(_key(group[spec]) for spec in rows)
+            entry = table.setdefault(row_key, {"row": {spec: group[spec] for spec in rows}, "values": {}, "total": 0})
+            value = group[measure] or 0
+            entry["values"][column_key] = value
+            entry["total"] += value
+            column_totals[column_key] = column_totals.get(column_key, 0) + value
+        return {"model": model._name, "measure": measure, "columns": columns, "rows": list(table.values()),
+                "column_totals": column_totals, "grand_total": sum(column_totals.values()),
+                "currency": self._currency_of(model, [measure])}
+
+    @mcp_tool(
+        "timeseries", "Time series",
+        "One measure per period between two dates, with empty periods filled with 0, and optionally the "
+        "previous period of the same length for comparison.",
+        {"properties": {
+            "model": MODEL, "domain": DOMAIN,
+            "date_field": {"type": "string", "description": "e.g. 'date_order'."},
+            "granularity": {"type": "string", "enum": list(GRANULARITIES)},
+            "measure": {"type": "string", "description": "e.g. 'amount_total:sum' (default '__count')."},
+            "date_from": {"type": "string", "description": "YYYY-MM-DD"},
+            "date_to": {"type": "string", "description": "YYYY-MM-DD (included)"},
+            "compare_previous": {"type": "boolean"}, "context": CONTEXT},
+         "required": ["model", "date_field", "granularity", "date_from", "date_to"], "additionalProperties": False},
+        {"type": "object", "properties": {
+            "model": {"type": "string"}, "measure": {"type": "string"}, "granularity": {"type": "string"},
+            "series": {"type": "array", "items": {"type": "object"}}, "total": {"type": "number"},
+            "previous_total": {"type": ["number", "null"]}, "currency": {"type": ["string", "null"]}},
+         "required": ["model", "series"]},
+        operation="read")
+    def _tool_timeseries(self, call, args):
+        model, domain = self._analytics_model(call, args)
+        date_field, granularity = args["date_field"], args["granularity"]
+        groupby = self._check_groupby(model, call.policy, ["%s:%s" % (date_field, granularity)])
+        measure = self._check_measures(model, call.policy, [args.get("measure") or "__count"])[0]
+        start, end = _parse_day(args["date_from"], "date_from"), _parse_day(args["date_to"], "date_to")
+        if end < start:
+            raise ToolError(_("date_to is before date_from."))
+        periods = _periods(start, end, granularity)
+        values = self._period_values(call, args, model, domain, date_field, groupby[0], measure, start, end)
+        series = [{"period": p.isoformat(), "value": values.get(p, 0)} for p in periods]
+        result = {"model": model._name, "measure": measure, "granularity": granularity, "series": series,
+                  "total": sum(point["value"] for point in series), "currency": self._currency_of(model, [measure])}
+        if args.get("compare_previous"):
+            length = end - start + datetime.timedelta(days=1)
+            prev_start, prev_end = start - length, start - datetime.timedelta(days=1)
+            previous = self._period_values(call, args, model, domain, date_field, groupby[0], measure,
+                                           prev_start, prev_end)
+            previous_periods = _periods(prev_start, prev_end, granularity)
+            for point, period in zip(series, previous_periods, strict=False):
+                point["previous_period"] = period.isoformat()
+                point["previous_value"] = previous.get(period, 0)
+            result["previous_total"] = sum(previous.values())
+        return result
+
+    @api.model
+    def _period_values(self, call, args, model, domain, date_field, groupby, measure, start, end):
+        period_domain = expression.AND([domain, _day_range(model, date_field, start, end)])
+        groups = self._grouped(call, args, model, period_domain, [groupby], [measure], limit=MAX_PERIODS)
+        return {datetime.date.fromisoformat(g[groupby]): g[measure] or 0 for g in groups if g[groupby]}
+
+    @mcp_tool(
+        "compare_periods", "Compare two periods",
+        "Measures over two date ranges side by side, overall or per group, with the difference and the change "
+        "in percent (e.g. this month vs last month per salesperson).",
+        {"properties": {
+            "model": MODEL, "domain": DOMAIN,
+            "date_field": {"type": "string"}, "measures": MEASURES, "groupby": GROUPBY,
+            "period_a": PERIOD, "period_b": PERIOD, "context": CONTEXT},
+         "required": ["model", "date_field", "period_a", "period_b"], "additionalProperties": False},
+        {"type": "object", "properties": {
+            "model": {"type": "string"}, "rows": {"type": "array", "items": {"type": "object"}},
+            "currency": {"type": ["string", "null"]}}, "required": ["model", "rows"]},
+        operation="read")
+    def _tool_compare_periods(self, call, args):
+        model, domain = self._analytics_model(call, args)
+        call.policy.check_field_names(model, [args["date_field"]], _("filter"))
+        groupby = self._check_groupby(model, call.policy, args.get("groupby"))
+        measures = self._check_measures(model, call.policy, args.get("measures"))
+        results = []
+        for key in ("period_a", "period_b"):
+            start = _parse_day(args[key]["from"], "%s.from" % key)
+            end = _parse_day(args[key]["to"], "%s.to" % key)
+            period_domain = expression.AND([domain, _day_range(model, args["date_field"], start, end)])
+            results.append(self._grouped(call, args, model, period_domain, groupby, measures))
+        rows = {}
+        for label, groups in zip(("a", "b"), results, strict=True):
+            for group in groups:
+                row_key = tuple(_key(group[spec]) for spec in groupby)
+                row = rows.setdefault(row_key, {spec: group[spec] for spec in groupby})
+                for measure in measures:
+                    row.setdefault(measure, {"a": 0, "b": 0})[label] = group[measure] or 0
+        for row in rows.values():
+            for measure in measures:
+                values = row.setdefault(measure, {"a": 0, "b": 0})
+                values["delta"] = values["b"] - values["a"]
+                values["delta_pct"] = round(values["delta"] * 100.0 / values["a"], 2) if values["a"] else None
+        return {"model": model._name, "rows": list(rows.values()), "currency": self._currency_of(model, measures)}
+
+    @mcp_tool(
+        "funnel", "Funnel",
+        "Counts per stage of a selection or many2one field (e.g. CRM stage, order state), how many records reached "
+        "each stage or a later one, and the conversion from one stage to the next.",
+        {"properties": {
+            "model": MODEL, "domain": DOMAIN,
+            "stage_field": {"type": "string", "description": "e.g. 'stage_id' or 'state'."},
+            "stages": {"type": "array", "items": {"type": ["string", "integer"]},
+                       "description": "Stage keys or ids in funnel order; default: the field's own order."},
+            "context": CONTEXT},
+         "required": ["model", "stage_field"], "additionalProperties": False},
+        {"type": "object", "properties": {
+            "model": {"type": "string"}, "stages": {"type": "array", "items": {"type": "object"}},
+            "overall_conversion_pct": {"type": ["number", "null"]}}, "required": ["model", "stages"]},
+        operation="read")
+    def _tool_funnel(self, call, args):
+        model, domain = self._analytics_model(call, args)
+        name = args["stage_field"]
+        groupby = self._check_groupby(model, call.policy, [name])
+        field = model._fields[name]
+        if field.type not in ("selection", "many2one"):
+            raise ToolError(_("The stage field must be a selection or many2one field; %s is a %s.", name, field.type))
+        groups = self._grouped(call, args, model, domain, groupby, ["__count"])
+        counts = {_key(g[name]): g["__count"] for g in groups}
+        labels = {_key(g[name]): g[name] for g in groups}
+        if args.get("stages"):
+            order = list(args["stages"])
+        elif field.type == "selection":
+            order = [key for key, _label in field._description_selection(model.env)]
+        else:
+            order = [_key(g[name]) for g in self._grouped(call, args, model, domain, groupby, ["__count"],
+                                                          order="%s asc" % name)]
+        selection = dict(field._description_selection(model.env)) if field.type == "selection" else {}
+        stages, reached = [], 0
+        for key in reversed(order):
+            reached += counts.get(key, 0)
+            label = selection.get(key) if field.type == "selection" else (labels.get(key) or {}).get("name")
+            stages.append({"stage": key, "label": label, "count": counts.get(key, 0), "reached": reached})
+        stages.reverse()
+        for previous, stage in itertools.pairwise(stages):
+            stage["conversion_pct"] = round(stage["reached"] * 100.0 / previous["reached"], 2) \
+                if previous["reached"] else None
+        overall = round(stages[-1]["reached"] * 100.0 / stages[0]["reached"], 2) \
+            if stages and stages[0]["reached"] else None
+        return {"model": model._name, "stages": stages, "overall_conversion_pct": overall}
+
+    @mcp_tool(
+        "cohort", "Cohort analysis",
+        "Group entities (e.g. customers) by the period of their first activity (e.g. first order month) and "
+        "show how many are active again in each following period (retention).",
+        {"properties": {
+            "model": MODEL, "domain": DOMAIN,
+            "entity_field": {"type": "string", "description": "Who is followed, e.g. 'partner_id'."},
+            "date_field": {"type": "string", "description": "When they were active, e.g. 'date_order'."},
+            "granularity": {"type": "string", "enum": ["week", "month", "quarter", "year"]},
+            "periods": {"type": "integer", "minimum": 1, "maximum": 36, "description": "Periods after the first "
+                                                                                       "(default 6)."},
+            "context": CONTEXT},
+         "required": ["model", "entity_field", "date_field"], "additionalProperties": False},
+        {"type": "object", "properties": {
+            "model": {"type": "string"}, "granularity": {"type": "string"},
+            "cohorts": {"type": "array", "items": {"type": "object"}}}, "required": ["model", "cohorts"]},
+        operation="read")
+    def _tool_cohort(self, call, args):
+        model, domain = self._analytics_model(call, args)
+        granularity = args.get("granularity") or "month"
+        periods = args.get("periods") or 6
+        entity = self._check_groupby(model, call.policy, [args["entity_field"]])[0]
+        date_spec = self._check_groupby(model, call.policy, ["%s:%s" % (args["date_field"], granularity)])[0]
+        rows = model._read_group(domain, [entity, date_spec], ["__count"], limit=50000)
+        activity = {}
+        for entity_value, period, _count in rows:
+            if entity_value and period:
+                key = entity_value.id if hasattr(entity_value, "id") else entity_value
+                day = period.date() if isinstance(period, datetime.datetime) else period
+                activity.setdefault(key, set()).add(day)
+        cohorts = {}
+        for days in activity.values():
+            first = min(days)
+            cohort = cohorts.setdefault(first, {"size": 0, "active": [0] * (periods + 1)})
+            cohort["size"] += 1
+            for day in days:
+                offset = _period_offset(first, day, granularity)
+                if offset <= periods:
+                    cohort["active"][offset] += 1
+        return {"model": model._name, "granularity": granularity, "cohorts": [
+            {"cohort": start.isoformat(), "size": data["size"], "active": data["active"],
+             "retention_pct": [round(n * 100.0 / data["size"], 2) for n in data["active"]]}
+            for start, data in sorted(cohorts.items())]}
+
+
+def _key(value):
+    """A hashable key of a formatted group value."""
+    if isinstance(value, dict):
+        return value.get("id")
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _parse_day(value, name):
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except (TypeError, ValueError):
+        raise ToolError(_("%(name)s must be a date as YYYY-MM-DD, not %(value)r.", name=name, value=value)) from None
+
+
+def _day_range(model, date_field, start, end):
+    if model._fields[date_field].type == "datetime":
+        return [(date_field, ">=", datetime.datetime.combine(start, datetime.time.min)),
+                (date_field, "<", datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min))]
+    return [(date_field, ">=", start), (date_field, "<=", end)]
+
+
+def _period_start(day, granularity):
+    if granularity == "day":
+        return day
+    if granularity == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    if granularity == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return day.replace(month=1, day=1)
+
+
+def _periods(start, end, granularity):
+    step = {"day": relativedelta(days=1), "week": relativedelta(weeks=1), "month": relativedelta(months=1),
+            "quarter": relativedelta(months=3), "year": relativedelta(years=1)}[granularity]
+    current, result = _period_start(start, granularity), []
+    while current <= end:
+        result.append(current)
+        if len(result) > MAX_PERIODS:
+            raise ToolError(_("Too many periods (over %s): use a coarser granularity or a shorter range.",
+                              MAX_PERIODS))
+        current += step
+    return result
+
+
+def _period_offset(first, day, granularity):
+    if granularity == "week":
+        return (day - first).days // 7
+    months = (day.year - first.year) * 12 + day.month - first.month
+    return {"month": months, "quarter": months // 3, "year": day.year - first.year}[granularity]
