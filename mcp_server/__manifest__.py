@@ -8,7 +8,7 @@
     "website": "https://github.com/odoo-mcp/odoo-mcp-server",
     "category": "Technical",
     "depends": ["base", "mail", "web"],
-    "external_dependencies": {"python": ["jsonschema"]},
+    "external_dependencies": {"python": ["jsonschema", "xlsxwriter"]},
     "data": [
         "security/mcp_security.xml",
         "security/ir.model.access.csv",
@@ -22,6 +22,7 @@
         "views/mcp_session_views.xml",
         "views/mcp_tool_views.xml",
         "views/mcp_approval_request_views.xml",
+        "views/mcp_job_views.xml",
         "views/res_config_settings_views.xml",
         "views/mcp_menus.xml",
     ],

@@ -1,8 +1,9 @@
 """HTTP only: /mcp hands the request to ``mcp.server`` and serialises its reply."""
+import base64
 import json
 
 from odoo import http
-from odoo.http import request
+from odoo.http import Response, content_disposition, request
 from odoo.tools import config
 
 
@@ -22,6 +23,9 @@ class McpController(http.Controller):
         base_url = httprequest.host_url.rstrip("/")
         reply = server._handle_http(httprequest.method, httprequest.headers, body, self._client_ip(httprequest),
                                     base_url)
+        if reply.stream is not None:
+            return Response(reply.stream, status=reply.status, headers=list(reply.headers.items()),
+                            direct_passthrough=True)
         payload = None if reply.payload is None else json.dumps(reply.payload, ensure_ascii=False, default=str)
         headers = dict(reply.headers)
         if payload is not None:
@@ -37,3 +41,14 @@ class McpController(http.Controller):
                 # The address appended by the (trusted) reverse proxy is the last one.
                 return forwarded.split(",")[-1].strip()
         return httprequest.remote_addr
+
+    @http.route("/mcp/export/<int:export_id>/<string:token>", type="http", auth="user", methods=["GET"])
+    def mcp_export_download(self, export_id, token):
+        """Download an export or report file: only by the user it was made for."""
+        export = request.env["mcp.export"].sudo()._for_download(export_id, token, request.env.uid)
+        if not export:
+            raise request.not_found()
+        return request.make_response(base64.b64decode(export.data), headers=[
+            ("Content-Type", export.mimetype),
+            ("Content-Disposition", content_disposition(export.name)),
+        ])

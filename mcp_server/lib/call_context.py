@@ -16,6 +16,21 @@ class CallContext:
         # Dry run: tools report what they change in ``changes``; the registry rolls everything back.
         self.dry_run = False
         self.changes = []
+        # Content blocks (resource links, embedded files) added to the tool result after its text block.
+        self.extra_content = []
+        # Set by background jobs and streamed calls: ``progress_callback(done, total, message)``.
+        self.progress_callback = None
+        self.session_id = None
+        self.request_id = None
+        # The client sent a progressToken: long tools run as a job whose progress is streamed.
+        self.stream_progress = False
+        self.job_id = None
+        self.in_job = False
+
+    def report_progress(self, done, total, message=None):
+        """Tell the caller how far a long tool got (background jobs, streamed progress)."""
+        if self.progress_callback:
+            self.progress_callback(done, total, message)
 
     def note(self, model=None, record_ids=None, tool=None):
         """Tell the audit which model/records/tool a call touched."""

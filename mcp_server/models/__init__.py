@@ -12,6 +12,11 @@ from . import mcp_tool_values
 from . import mcp_tools_records
 from . import mcp_tools_approvals
 from . import mcp_tools_analytics
+from . import mcp_tools_documents
+from . import mcp_tools_workflows
+from . import mcp_export
+from . import mcp_job
+from . import mcp_tools_jobs
 from . import mcp_tool
 from . import mcp_approval_request
 from . import mcp_rate_limiter

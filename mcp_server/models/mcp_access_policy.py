@@ -50,8 +50,9 @@ class AccessPolicy:
         tools = self.governance["tools"]
         return tools is None or spec.name in tools or spec.name in ALWAYS_ALLOWED_TOOLS
 
-    def needs_approval(self, spec):
-        return spec.name in self.governance["approval_tools"] or spec.risk in self.governance["approval_risks"]
+    def needs_approval(self, spec, risk=None):
+        return spec.name in self.governance["approval_tools"] or (risk or spec.risk) in self.governance[
+            "approval_risks"]
 
     # -- models and operations -------------------------------------------
     def model_names(self):
@@ -81,6 +82,10 @@ class AccessPolicy:
         if model_name not in env:
             raise ToolError(_("Model '%s' is not installed in this database.", model_name))
         return env[model_name]
+
+    def method_allowed(self, model_name, method):
+        entry = self._entries.get(model_name)
+        return bool(entry and method in entry.get("methods", ()))
 
     def record_domain(self, model_name):
         entry = self._entries.get(model_name)

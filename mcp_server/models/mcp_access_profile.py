@@ -133,9 +133,22 @@ class McpAccessRule(models.Model):
         help="Only these fields can be read, searched, sorted, grouped or written. Leave empty for all fields.",
     )
 
+    allowed_methods = fields.Char(
+        string="Callable methods",
+        help="Public methods or buttons the call_method tool may run on this model, comma separated "
+             "(e.g. action_confirm, action_cancel). Empty: none.",
+    )
+
     _sql_constraints = [
         ("model_unique", "unique(profile_id, model_id)", "A profile can hold only one rule per model."),
     ]
+
+    @api.constrains("allowed_methods")
+    def _check_methods(self):
+        for rule in self:
+            for name in rule._method_names():
+                if name.startswith("_") or not name.isidentifier():
+                    raise ValidationError(_("%s is not a public method name.", name))
 
     @api.constrains("domain", "model_id")
     def _check_domain(self):
@@ -170,7 +183,12 @@ class McpAccessRule(models.Model):
             "operations": self._operations(),
             "domain": json.dumps(parse_domain(self.domain)) if self.domain else None,
             "fields": frozenset(self.field_ids.mapped("name")) if self.field_ids else None,
+            "methods": frozenset(self._method_names()),
         }
+
+    def _method_names(self):
+        self.ensure_one()
+        return [name.strip() for name in (self.allowed_methods or "").replace(",", " ").split() if name.strip()]
 
     @api.model_create_multi
     def create(self, vals_list):

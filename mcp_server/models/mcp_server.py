@@ -12,7 +12,7 @@ from ..lib import jsonrpc
 from ..lib.call_context import CallContext
 from ..lib.ip_rules import IpRuleError, ip_allowed, parse_networks
 from ..lib.jsonrpc import JsonRpcError
-from .mcp_session import LOG_LEVELS
+from .mcp_session import LOG_LEVELS, credential_ref
 
 _logger = logging.getLogger(__name__)
 
@@ -23,6 +23,8 @@ CORS_ALLOW_HEADERS = "Authorization, Content-Type, Accept, MCP-Protocol-Version,
 CORS_EXPOSE_HEADERS = "MCP-Session-Id, MCP-Protocol-Version, WWW-Authenticate"
 SESSIONLESS_METHODS = {"initialize", "ping"}
 RATE_LIMITED = -32000
+STREAM_SECONDS = 300
+STREAM_POLL_SECONDS = 0.25
 
 
 @functools.lru_cache(maxsize=32)
@@ -38,10 +40,12 @@ def cached_networks(text):
 class McpReply:
     """What the controller sends back: status, JSON payload (or none) and headers."""
 
-    def __init__(self, status=200, payload=None, headers=None):
+    def __init__(self, status=200, payload=None, headers=None, stream=None):
         self.status = status
         self.payload = payload
         self.headers = headers or {}
+        # A generator of Server-Sent Events, sent instead of ``payload`` (progress of a long call).
+        self.stream = stream
 
 
 class McpServer(models.AbstractModel):
@@ -309,7 +313,7 @@ class McpServer(models.AbstractModel):
                 jsonrpc.INVALID_PARAMS, _("'params' must be an object."))))
         params = params or {}
         if "id" not in message:
-            self._handle_notification(method, params, session)
+            self._handle_notification(method, params, credential, session_id)
             audit["duration_ms"] = (time.perf_counter() - started) * 1000.0
             return McpReply(202)
         if method not in SESSIONLESS_METHODS and not session_id:
@@ -319,6 +323,12 @@ class McpServer(models.AbstractModel):
                 request_id)
 
         call = CallContext(credential, policy, session, version, settings)
+        call.session_id = session_id
+        call.request_id = request_id
+        meta = params.get("_meta") if isinstance(params.get("_meta"), dict) else {}
+        progress_token = meta.get("progressToken")
+        call.stream_progress = method == "tools/call" and isinstance(progress_token, (str, int)) \
+            and not isinstance(progress_token, bool)
         headers = {}
         try:
             if method == "tools/call":
@@ -344,15 +354,56 @@ class McpServer(models.AbstractModel):
         audit.update({k: v for k, v in call.audit.items() if k in ("tool", "model", "record_ids")})
         audit["response"] = response
         audit["duration_ms"] = (time.perf_counter() - started) * 1000.0
+        if call.job_id and call.stream_progress and "result" in response:
+            return McpReply(200, None, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"},
+                            stream=self._job_event_stream(call.job_id, request_id, progress_token))
         if "session_id" in headers:
             audit["session_id"] = headers["session_id"]
             return McpReply(200, response, {
                 "MCP-Session-Id": headers["session_id"], "MCP-Protocol-Version": result["protocolVersion"]})
         return McpReply(200, response)
 
-    def _handle_notification(self, method, params, session):
-        """Notifications need no answer; cancellation and init are accepted silently."""
-        return None
+    def _handle_notification(self, method, params, credential, session_id):
+        """Notifications need no answer. ``notifications/cancelled`` stops the job of that request."""
+        if method == "notifications/cancelled" and session_id and params.get("requestId") is not None:
+            jobs = self.env["mcp.job"].sudo().search([
+                ("session_id", "=", session_id), ("request_id", "=", str(params["requestId"])),
+                ("credential_ref", "=", credential_ref(credential)), ("state", "in", ("queued", "running"))])
+            jobs._request_cancel()
+
+    def _job_event_stream(self, job_id, request_id, progress_token):
+        """Server-Sent Events: progress notifications of a job, then the JSON-RPC response.
+
+        Runs after the request's cursor is closed, so it polls the job with short-lived cursors of its own,
+        and stops after ``STREAM_SECONDS`` with a 'still running' result that names the job.
+        """
+        registry = self.env.registry
+        uid, context = self.env.uid, dict(self.env.context)
+
+        def event(message):
+            return ("event: message\ndata: %s\n\n" % json.dumps(message, default=str)).encode()
+
+        def stream():
+            deadline = time.monotonic() + STREAM_SECONDS
+            last_progress = None
+            while True:
+                with registry.cursor() as cr:
+                    job = api.Environment(cr, uid, context)["mcp.job"].sudo().browse(job_id)
+                    state, progress, message = job.state, job.progress, job.progress_message
+                    finished = state in ("done", "failed", "cancelled") or time.monotonic() > deadline
+                    result = job._tool_result() if finished else None
+                if progress != last_progress and not finished:
+                    last_progress = progress
+                    params = {"progressToken": progress_token, "progress": progress, "total": 100}
+                    if message:
+                        params["message"] = message
+                    yield event({"jsonrpc": "2.0", "method": "notifications/progress", "params": params})
+                if finished:
+                    yield event(jsonrpc.result_response(request_id, result))
+                    return
+                time.sleep(STREAM_POLL_SECONDS)
+
+        return stream()
 
     # ------------------------------------------------------------------
     # Methods

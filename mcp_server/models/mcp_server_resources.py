@@ -6,15 +6,25 @@ from odoo import _, api, models
 
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError, ToolError
+from .mcp_session import credential_ref
 
+EXPORT_URI = re.compile(r"^odoo://export/(\d+)$")
 SCHEMA_URI = re.compile(r"^odoo://model/([a-z0-9_.]+)/schema$")
 RECORD_URI = re.compile(r"^odoo://record/([a-z0-9_.]+)/(\d+)$")
 CONTEXT_URI = "odoo://context"
+LIST_URIS = {
+    "odoo://reports": ("reports", "Reports", "Reports this key may render with render_report."),
+    "odoo://server-actions": ("server-actions", "Server actions", "Server actions on the models this key may use."),
+    "odoo://companies": ("companies", "Companies", "The companies this user works in."),
+    "odoo://modules": ("modules", "Installed modules", "Installed Odoo modules."),
+}
 TEMPLATES = [
     {"uriTemplate": "odoo://model/{model}/schema", "name": "model-schema", "title": "Model schema",
      "description": "Fields of a model as this key may use them.", "mimeType": "application/json"},
     {"uriTemplate": "odoo://record/{model}/{id}", "name": "record", "title": "Record",
      "description": "One record's default fields, as this key may read them.", "mimeType": "application/json"},
+    {"uriTemplate": "odoo://export/{id}", "name": "export", "title": "Export or report file",
+     "description": "A file produced by export_records or render_report (base64 blob)."},
 ]
 
 
@@ -25,6 +35,8 @@ class McpServerResources(models.AbstractModel):
         resources = [{"uri": CONTEXT_URI, "name": "context", "title": _("Who am I"),
                       "description": _("The user, companies, language, timezone and currency this key works as."),
                       "mimeType": "application/json"}]
+        resources += [{"uri": uri, "name": name, "title": title, "description": description,
+                       "mimeType": "application/json"} for uri, (name, title, description) in LIST_URIS.items()]
         for model_name in call.policy.model_names():
             if call.policy.allows(model_name, "read"):
                 resources.append({"uri": "odoo://model/%s/schema" % model_name, "name": "%s schema" % model_name,
@@ -38,6 +50,9 @@ class McpServerResources(models.AbstractModel):
         uri = params.get("uri")
         if not isinstance(uri, str):
             raise JsonRpcError(jsonrpc.INVALID_PARAMS, _("resources/read needs a 'uri' string."))
+        match = EXPORT_URI.match(uri)
+        if match:
+            return self._read_export(uri, int(match.group(1)), call)
         try:
             data = self._read_resource(uri, call)
         except ToolError as exc:
@@ -54,6 +69,8 @@ class McpServerResources(models.AbstractModel):
         registry = self.env["mcp.tool.registry"]
         if uri == CONTEXT_URI:
             return self._caller_context()
+        if uri in LIST_URIS:
+            return getattr(self, "_resource_%s" % LIST_URIS[uri][0].replace("-", "_"))(call)
         match = SCHEMA_URI.match(uri)
         if match:
             model = call.policy.check_model(self.env, match.group(1), "read")
@@ -82,3 +99,35 @@ class McpServerResources(models.AbstractModel):
             "currency": user.company_id.currency_id.name,
             "database": self.env.cr.dbname,
         }
+
+    @api.model
+    def _read_export(self, uri, export_id, call):
+        export = self.env["mcp.export"].sudo().search(
+            [("id", "=", export_id), ("credential_ref", "=", credential_ref(call.credential))])
+        if not export:
+            raise JsonRpcError(jsonrpc.RESOURCE_NOT_FOUND, _("Resource not found: %s", uri), {"uri": uri})
+        return {"contents": [{"uri": uri, "mimeType": export.mimetype, "blob": export.data.decode()}]}
+
+    @api.model
+    def _resource_reports(self, call):
+        models = [m for m in call.policy.model_names() if call.policy.allows(m, "read")]
+        reports = self.env["ir.actions.report"].search([("model", "in", models)])
+        return [{"report": r.report_name, "name": r.name, "model": r.model, "type": r.report_type}
+                for r in reports]
+
+    @api.model
+    def _resource_server_actions(self, call):
+        models = call.policy.model_names()
+        actions = self.env["ir.actions.server"].search([("model_name", "in", models)])
+        return [{"id": a.id, "name": a.name, "model": a.model_name, "type": a.state} for a in actions]
+
+    @api.model
+    def _resource_companies(self, call):
+        user = self.env.user
+        return [{"id": c.id, "name": c.name, "currency": c.currency_id.name, "current": c == user.company_id}
+                for c in user.company_ids]
+
+    @api.model
+    def _resource_modules(self, call):
+        modules = self.env["ir.module.module"].sudo().search([("state", "=", "installed")], order="name")
+        return [{"name": m.name, "title": m.shortdesc, "version": m.installed_version} for m in modules]

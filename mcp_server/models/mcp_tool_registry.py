@@ -24,6 +24,15 @@ DRY_RUN_INPUT = {
     "description": "Only report what would change (values before/after, records created or deleted, validation "
                    "errors); nothing is saved.",
 }
+BACKGROUND_INPUT = {
+    "type": "boolean",
+    "description": "Run as a background job: the answer is a job id to follow with get_job. Clients that send a "
+                   "progressToken get progress notifications and the final result on the same request.",
+}
+JOB_OUTPUT_PROPERTIES = {
+    "job_id": {"type": "integer"}, "status": {"type": "string"}, "progress": {"type": "number"},
+    "tool": {"type": "string"}, "message": {"type": "string"},
+}
 DRY_RUN_OUTPUT_PROPERTIES = {
     "dry_run": {"type": "boolean"},
     "would_succeed": {"type": "boolean"},
@@ -36,7 +45,7 @@ class ToolSpec:
     """Everything an MCP client sees of a tool, plus how the server treats it."""
 
     def __init__(self, name, title, description, input_schema, output_schema=None, risk="read",
-                 operation=None, idempotent=False, open_world=False):
+                 operation=None, idempotent=False, open_world=False, background=False):
         if risk not in RISK_LEVELS:
             raise ValueError("unknown risk level %r for tool %s" % (risk, name))
         self.name = name
@@ -44,13 +53,22 @@ class ToolSpec:
         self.description = description
         self.input_schema = dict(input_schema, type="object")
         self.output_schema = output_schema
+        # Long tools may run as background jobs (and stream progress).
+        self.background = background
+        extra_inputs, extra_outputs = {}, {}
         if risk != "read":
-            self.input_schema["properties"] = dict(self.input_schema.get("properties", {}), dry_run=DRY_RUN_INPUT)
-            if output_schema:
-                # A dry run answers with a report instead of the usual result: accept both shapes.
-                self.output_schema = dict(output_schema, properties=dict(
-                    output_schema.get("properties", {}), **DRY_RUN_OUTPUT_PROPERTIES))
-                self.output_schema.pop("required", None)
+            extra_inputs["dry_run"] = DRY_RUN_INPUT
+            extra_outputs.update(DRY_RUN_OUTPUT_PROPERTIES)
+        if background:
+            extra_inputs["background"] = BACKGROUND_INPUT
+            extra_outputs.update(JOB_OUTPUT_PROPERTIES)
+        if extra_inputs:
+            self.input_schema["properties"] = dict(self.input_schema.get("properties", {}), **extra_inputs)
+        if extra_outputs and output_schema:
+            # A dry run or a queued job answers with a report instead of the usual result: accept both shapes.
+            self.output_schema = dict(output_schema, properties=dict(output_schema.get("properties", {}),
+                                                                     **extra_outputs))
+            self.output_schema.pop("required", None)
         self.risk = risk
         # The access-profile operation a key needs on some model for the tool to be useful.
         self.operation = operation
@@ -88,9 +106,10 @@ class ToolSpec:
 
 
 def mcp_tool(name, title, description, input_schema, output_schema=None, risk="read", operation=None,
-             idempotent=False, open_world=False):
+             idempotent=False, open_world=False, background=False):
     """Mark a registry method ``_tool_x(self, call, arguments)`` as the MCP tool ``name``."""
-    spec = ToolSpec(name, title, description, input_schema, output_schema, risk, operation, idempotent, open_world)
+    spec = ToolSpec(name, title, description, input_schema, output_schema, risk, operation, idempotent, open_world,
+                    background)
 
     def decorate(method):
         spec.method_name = method.__name__
@@ -127,7 +146,16 @@ class McpToolRegistry(models.AbstractModel):
             return False
         if spec.operation is None:
             return True
-        return any(call.policy.allows(model, spec.operation) for model in call.policy.model_names())
+        operations = spec.operation if isinstance(spec.operation, tuple) else (spec.operation,)
+        return any(call.policy.allows(model, operation)
+                   for model in call.policy.model_names() for operation in operations)
+
+    @api.model
+    def _call_risk(self, spec, arguments):
+        """The risk of this call: a batch that deletes is destructive, whatever the tool's own level."""
+        if spec.name == "batch" and any(op.get("operation") == "unlink" for op in arguments.get("operations", ())):
+            return "destructive"
+        return spec.risk
 
     @api.model
     def _catalog_for(self, call):
@@ -149,8 +177,13 @@ class McpToolRegistry(models.AbstractModel):
             call.audit.update(status="denied", error="tool not available to this key")
             return self._error_result(_("Tool %s is not available with this key's access profile.", name))
         dry_run = bool(arguments.get("dry_run")) and spec.risk != "read"
-        if not dry_run and not call.approved and call.policy.needs_approval(spec):
+        if not dry_run and not call.approved and call.policy.needs_approval(spec, self._call_risk(spec, arguments)):
             return self.env["mcp.approval.request"].sudo()._submit(spec, arguments, call)
+        if spec.background and (arguments.get("background") or call.stream_progress) and not call.in_job:
+            job = self.env["mcp.job"].sudo()._enqueue(
+                spec, {k: v for k, v in arguments.items() if k != "background"}, call, call.request_id)
+            call.job_id = job.id
+            return job._tool_result()
         call.dry_run = dry_run
         savepoint = self.env.cr.savepoint()
         try:
@@ -204,7 +237,8 @@ class McpToolRegistry(models.AbstractModel):
                         "a smaller limit, or narrow the domain.", size=len(text) // 1024, cap=cap // 1024)
             call.audit.update(status="tool_error", error=message)
             return self._error_result(message)
-        return {"content": [{"type": "text", "text": text}], "structuredContent": structured, "isError": False}
+        content = [{"type": "text", "text": text}, *call.extra_content]
+        return {"content": content, "structuredContent": structured, "isError": False}
 
     @api.model
     def _error_result(self, message):

@@ -1,0 +1,230 @@
+"""Document tools: exports (CSV/XLSX), QWeb reports (PDF/HTML) and attachments."""
+import base64
+import csv
+import io
+import re
+
+import xlsxwriter
+
+from odoo import _, api, models
+from odoo.addons.base.models import ir_actions_report
+
+from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
+from ..lib.suggestions import did_you_mean
+from .mcp_tool_registry import mcp_tool
+from .mcp_tools_records import CONTEXT, DOMAIN, FIELDS, IDS, MODEL, ORDER
+
+EXPORT_BATCH = 1000
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_EMBEDDED_BYTES = 2 * 1024 * 1024
+FILE_OUTPUT = {
+    "type": "object",
+    "properties": {"export_id": {"type": "integer"}, "uri": {"type": "string"}, "name": {"type": "string"},
+                   "format": {"type": "string"}, "rows": {"type": "integer"}, "size": {"type": "integer"},
+                   "download_url": {"type": "string"}, "note": {"type": "string"}},
+    "required": ["uri", "name", "format"],
+}
+
+
+class McpToolsDocuments(models.AbstractModel):
+    _inherit = "mcp.tool.registry"
+
+    @api.model
+    def _export_row_cap(self):
+        return int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.export_row_cap", 10000) or 10000)
+
+    @api.model
+    def _cell(self, value):
+        if isinstance(value, dict):
+            return value.get("name") or value.get("id")
+        if isinstance(value, list):
+            return ", ".join(map(str, value))
+        return value
+
+    @api.model
+    def _file_result(self, call, export, note=None):
+        base_url = call.settings.get("base_url") or ""
+        structured = {"export_id": export.id, "uri": export._uri(), "name": export.name,
+                      "format": export.file_format, "rows": export.row_count, "size": export.file_size,
+                      "download_url": export._download_url(base_url)}
+        if note:
+            structured["note"] = note
+        call.extra_content.append(export._link(base_url))
+        return structured
+
+    @mcp_tool(
+        "export_records", "Export records to a file",
+        "Export the records matching a domain to CSV or XLSX. Returns a resource link (odoo://export/<id>) readable "
+        "with resources/read, and a download URL for the same user in a browser.",
+        {"properties": {"model": MODEL, "domain": DOMAIN, "fields": FIELDS, "order": ORDER,
+                        "format": {"type": "string", "enum": ["csv", "xlsx"], "description": "Default xlsx."},
+                        "limit": {"type": "integer", "minimum": 1, "description": "Row cap (default: Settings)."},
+                        "context": CONTEXT},
+         "required": ["model"], "additionalProperties": False},
+        FILE_OUTPUT, operation="read", background=True)
+    def _tool_export_records(self, call, args):
+        model = self._model_env(call, args["model"], "read", args.get("context"))
+        call.note(model=model._name)
+        field_names = self._fields_to_read(model, call.policy, args.get("fields"))
+        domain = call.policy.secure_domain(model, args.get("domain"))
+        order = call.policy.check_order(model, args.get("order"))
+        cap = self._export_row_cap()
+        limit = min(args.get("limit") or cap, cap)
+        records = model.search(domain, limit=limit, order=order)
+        file_format = args.get("format") or "xlsx"
+        labels = model.fields_get(field_names, ["string"])
+        header = [labels.get(name, {}).get("string") or name for name in field_names]
+        rows = self._export_rows(records, field_names, call)
+        content = self._write_csv(header, rows) if file_format == "csv" else self._write_xlsx(header, rows, model)
+        name = "%s.%s" % (re.sub(r"[^a-z0-9_]+", "_", model._name), file_format)
+        export = self.env["mcp.export"]._store(call, name, file_format, content, model._name, len(records))
+        note = _("Capped at %s rows.", cap) if len(records) == cap else None
+        return self._file_result(call, export, note)
+
+    @api.model
+    def _export_rows(self, records, field_names, call):
+        """Rows in batches, reporting progress (background jobs) between batches."""
+        total = len(records)
+        for start in range(0, total, EXPORT_BATCH):
+            batch = records[start:start + EXPORT_BATCH]
+            rows, _failed = self._read_records(batch, field_names, call.policy)
+            for row in rows:
+                yield [self._cell(row.get(name)) for name in field_names]
+            batch.invalidate_recordset()
+            call.report_progress(min(start + EXPORT_BATCH, total), total)
+
+    @api.model
+    def _write_csv(self, header, rows):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if value is None else value for value in row])
+        return buffer.getvalue().encode("utf-8-sig")
+
+    @api.model
+    def _write_xlsx(self, header, rows, model):
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+        sheet = workbook.add_worksheet((model._description or model._name)[:31].replace("/", "-"))
+        bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
+        widths = [min(max(len(str(title)), 8), 50) for title in header]
+        sheet.write_row(0, 0, header, bold)
+        for index, row in enumerate(rows, start=1):
+            cells = ["" if value is None else value for value in row]
+            sheet.write_row(index, 0, cells)
+            for column, value in enumerate(cells):
+                widths[column] = min(max(widths[column], len(str(value))), 50)
+        for column, width in enumerate(widths):
+            sheet.set_column(column, column, width + 2)
+        sheet.freeze_panes(1, 0)
+        workbook.close()
+        return buffer.getvalue()
+
+    @mcp_tool(
+        "render_report", "Render a report",
+        "Render a QWeb report (e.g. 'account.report_invoice') for records as PDF; when the PDF engine "
+        "(wkhtmltopdf) is not installed, as HTML, saying so. Returns a resource link and the file as base64.",
+        {"properties": {"report": {"type": "string", "description": "Report technical name or XML id."},
+                        "ids": IDS, "context": CONTEXT},
+         "required": ["report", "ids"], "additionalProperties": False},
+        FILE_OUTPUT, background=True)
+    def _tool_render_report(self, call, args):
+        report = self._find_report(args["report"])
+        model = self._model_env(call, report.model, "read", args.get("context"))
+        call.note(model=model._name, record_ids=args["ids"])
+        call.policy.check_ids_in_scope(model, args["ids"])
+        report = report.with_env(model.env)
+        if self._pdf_engine_available():
+            content, _kind = report._render_qweb_pdf(report.report_name, args["ids"])
+            file_format, note = "pdf", None
+        else:
+            content, _kind = report._render_qweb_html(report.report_name, args["ids"])
+            file_format = "html"
+            note = _("wkhtmltopdf is not installed on the server, so the report is HTML instead of PDF.")
+        name = "%s.%s" % (re.sub(r"[^A-Za-z0-9_.-]+", "_", report.name or report.report_name), file_format)
+        export = self.env["mcp.export"]._store(call, name, file_format, content, model._name, len(args["ids"]))
+        if len(content) <= MAX_EMBEDDED_BYTES:
+            call.extra_content.append({"type": "resource", "resource": {
+                "uri": export._uri(), "mimeType": export.mimetype, "blob": base64.b64encode(content).decode()}})
+        return self._file_result(call, export, note)
+
+    @api.model
+    def _find_report(self, reference):
+        reports = self.env["ir.actions.report"]
+        report = self.env.ref(reference, raise_if_not_found=False) if "." in reference else None
+        if not report or report._name != "ir.actions.report":
+            report = reports.search([("report_name", "=", reference)], limit=1)
+        if not report:
+            names = reports.search([]).mapped("report_name")
+            raise ToolError(_("Unknown report %(report)s.%(hint)s", report=reference,
+                              hint=did_you_mean(reference, names)))
+        return report
+
+    @api.model
+    def _pdf_engine_available(self):
+        return ir_actions_report.wkhtmltopdf_state in ("ok", "upgrade")
+
+    @mcp_tool(
+        "attach_file", "Attach a file to a record",
+        "Attach a file (base64 content) to a record; it appears in the record's attachments.",
+        {"properties": {"model": MODEL, "id": {"type": "integer"}, "name": {"type": "string"},
+                        "content_base64": {"type": "string"}, "mimetype": {"type": "string"}},
+         "required": ["model", "id", "name", "content_base64"], "additionalProperties": False},
+        {"type": "object", "properties": {"attachment_id": {"type": "integer"}, "name": {"type": "string"},
+                                          "size": {"type": "integer"}}, "required": ["attachment_id"]},
+        risk="write", operation="write")
+    def _tool_attach_file(self, call, args):
+        model = self._model_env(call, args["model"], "write", None)
+        call.note(model=model._name, record_ids=[args["id"]])
+        record = call.policy.check_ids_in_scope(model, [args["id"]])
+        try:
+            content = base64.b64decode(args["content_base64"], validate=True)
+        except ValueError:
+            raise ToolError(_("content_base64 is not valid base64.")) from None
+        if len(content) > MAX_ATTACHMENT_BYTES:
+            raise ToolError(_("The file is %(size)s bytes; the limit is %(limit)s.", size=len(content),
+                              limit=MAX_ATTACHMENT_BYTES))
+        record.check_access("write")
+        values = {"name": args["name"], "raw": content, "res_model": model._name, "res_id": record.id}
+        if args.get("mimetype"):
+            values["mimetype"] = args["mimetype"]
+        attachment = self.env["ir.attachment"].create(values)
+        if call.dry_run:
+            call.changes.append({"operation": "create", "model": "ir.attachment", "values": {
+                "name": attachment.name, "res_model": model._name, "res_id": record.id, "size": len(content)}})
+        return {"attachment_id": attachment.id, "name": attachment.name, "size": len(content)}
+
+    @mcp_tool(
+        "read_attachment", "Read an attachment",
+        "Read an attachment of a record this key may read: text files as text, others as base64 (size capped).",
+        {"properties": {"attachment_id": {"type": "integer"}}, "required": ["attachment_id"],
+         "additionalProperties": False},
+        {"type": "object", "properties": {
+            "attachment_id": {"type": "integer"}, "name": {"type": "string"}, "mimetype": {"type": "string"},
+            "size": {"type": "integer"}, "text": {"type": "string"}, "base64": {"type": "string"},
+            "model": {"type": ["string", "null"]}, "res_id": {"type": ["integer", "null"]}},
+         "required": ["attachment_id", "name"]},
+        operation="read")
+    def _tool_read_attachment(self, call, args):
+        attachment = self.env["ir.attachment"].browse(args["attachment_id"]).exists()
+        denied = AccessDeniedByPolicy(_("Attachment %s is not accessible with this key.", args["attachment_id"]))
+        if not attachment:
+            raise denied
+        res_model, res_id = attachment.sudo().res_model, attachment.sudo().res_id
+        if not res_model or not res_id or not call.policy.allows(res_model, "read"):
+            raise denied
+        call.note(model=res_model, record_ids=[res_id])
+        call.policy.check_ids_in_scope(self.env[res_model], [res_id])
+        attachment.check_access("read")
+        content = attachment.raw or b""
+        if len(content) > MAX_ATTACHMENT_BYTES:
+            raise ToolError(_("The attachment is %(size)s bytes, over the %(limit)s bytes limit.",
+                              size=len(content), limit=MAX_ATTACHMENT_BYTES))
+        result = {"attachment_id": attachment.id, "name": attachment.name, "mimetype": attachment.mimetype,
+                  "size": len(content), "model": res_model, "res_id": res_id}
+        if (attachment.mimetype or "").startswith("text/") or attachment.mimetype in ("application/json",):
+            result["text"] = content.decode("utf-8", errors="replace")
+        else:
+            result["base64"] = base64.b64encode(content).decode()
+        return result
