@@ -3,3 +3,8 @@ from . import controllers
 from . import lib
 from . import models
 from . import wizards
+
+
+def uninstall_hook(env):
+    """Drop the tables the addon keeps outside the ORM."""
+    env.cr.execute("DROP TABLE IF EXISTS mcp_api_key_usage, mcp_rate_counter")

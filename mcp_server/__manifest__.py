@@ -26,6 +26,7 @@
         "views/res_config_settings_views.xml",
         "views/mcp_menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": True,
 }

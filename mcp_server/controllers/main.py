@@ -17,7 +17,8 @@ class McpController(http.Controller):
         if httprequest.method == "POST":
             limit = server._settings()["max_payload_kb"] * 1024
             if (httprequest.content_length or 0) <= limit:
-                body = httprequest.get_data(cache=False)
+                # Cached: Odoo replays the request on concurrency errors and must read the body again.
+                body = httprequest.get_data()
                 if len(body) > limit:
                     body = None
         base_url = httprequest.host_url.rstrip("/")

@@ -47,6 +47,16 @@ class AccessDeniedByPolicy(ToolError):
         super().__init__(message, status="denied")
 
 
+class InsufficientScope(Exception):
+    """The bearer token lacks a scope the request needs: answered with HTTP 403 and a
+    ``WWW-Authenticate: Bearer error="insufficient_scope"`` challenge so the client can step up."""
+
+    def __init__(self, scope, message):
+        super().__init__(message)
+        self.scope = scope
+        self.message = message
+
+
 def error_response(request_id, error):
     return {"jsonrpc": "2.0", "id": request_id, "error": error.to_dict()}
 

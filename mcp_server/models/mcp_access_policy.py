@@ -225,8 +225,9 @@ class AccessPolicy:
             name = match.group(1)
             self.check_field_names(model, [name], _("sort"))
             field = model._fields[name]
-            if not field.store and name != "id":
-                raise ToolError(_("Field %s is not stored and cannot be used to sort.", name))
+            if name != "id" and not (field.store and field.column_type):
+                # x2many fields are "stored" but have no column: the ORM cannot sort by them.
+                raise ToolError(_("Field %s is not a stored column and cannot be used to sort.", name))
             if field.type == "many2one" and not (
                     self.allows(field.comodel_name, "read") and not self.record_domain(field.comodel_name)):
                 # Sorting by a many2one sorts by the related records' names.

@@ -4,6 +4,8 @@ import secrets
 import time
 from datetime import timedelta
 
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -60,7 +62,7 @@ class McpApiKey(models.Model):
         help="After a rotation the previous secret keeps working until this time.",
     )
     expires_at = fields.Datetime(string="Expires on", help="Leave empty for a key that does not expire.")
-    last_used = fields.Datetime(readonly=True, copy=False)
+    last_used = fields.Datetime(compute="_compute_last_used", help="Updated at most once a minute.")
     active = fields.Boolean(default=True)
     revoked = fields.Boolean(readonly=True, copy=False)
     state = fields.Selection(
@@ -102,6 +104,22 @@ class McpApiKey(models.Model):
             "ALTER TABLE mcp_api_key ADD COLUMN IF NOT EXISTS key_hash varchar,"
             " ADD COLUMN IF NOT EXISTS previous_key_hash varchar"
         ))
+        # Usage lives in its own table: writing it on every use would lock the key row that audit and
+        # session rows reference, making concurrent requests of other workers fail to serialize.
+        self.env.cr.execute(SQL(
+            """CREATE TABLE IF NOT EXISTS mcp_api_key_usage (
+                   key_id integer PRIMARY KEY,
+                   last_used timestamp without time zone NOT NULL)"""
+        ))
+
+    def _compute_last_used(self):
+        last_used = {}
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "SELECT key_id, last_used FROM mcp_api_key_usage WHERE key_id IN %s", tuple(self.ids)))
+            last_used = dict(self.env.cr.fetchall())
+        for key in self:
+            key.last_used = last_used.get(key.id, False)
 
     @api.depends("active", "revoked", "expires_at")
     def _compute_state(self):
@@ -185,7 +203,10 @@ class McpApiKey(models.Model):
             if vals.get("active") and self.filtered("revoked"):
                 raise UserError(_("A revoked key cannot be reactivated; generate a new key instead."))
         result = super().write(vals)
-        if set(vals) - {"last_used", "expiry_warned", "message_main_attachment_id"}:
+        if "user_id" in vals:
+            # Record rules are checked before a write only: an MCP User must not point a key at another user.
+            self.check_access("write")
+        if set(vals) - {"expiry_warned", "message_main_attachment_id"}:
             self.env.registry.clear_cache()
         return result
 
@@ -276,9 +297,23 @@ class McpApiKey(models.Model):
         if now - _last_used_written.get(key_id, 0) < LAST_USED_THROTTLE_SECONDS:
             return
         _last_used_written[key_id] = now
+        query = SQL(
+            """INSERT INTO mcp_api_key_usage (key_id, last_used) VALUES (%s, (now() at time zone 'UTC'))
+               ON CONFLICT (key_id) DO UPDATE SET last_used = EXCLUDED.last_used""", key_id)
+        registry = self.env.registry
+        if registry.in_test_mode():
+            self.env.cr.execute(query)
+            return
+        # Its own short READ COMMITTED transaction: other workers may record the same key's use concurrently.
+        with registry.cursor() as cr:
+            cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            cr.execute(query)
+
+    @api.autovacuum
+    def _gc_key_usage(self):
+        """Forget the usage of deleted keys."""
         self.env.cr.execute(SQL(
-            "UPDATE mcp_api_key SET last_used = (now() at time zone 'UTC') WHERE id = %s", key_id,
-        ))
+            "DELETE FROM mcp_api_key_usage u WHERE NOT EXISTS (SELECT 1 FROM mcp_api_key k WHERE k.id = u.key_id)"))
 
     @api.autovacuum
     def _gc_rotated_secrets(self):

@@ -98,7 +98,8 @@ class McpApprovalRequest(models.Model):
                     "mcp_server.group_mcp_admin"):
                 raise AccessError(_("You are not an approver of %s.", request.name))
             if request.state != "pending":
-                raise UserError(_("%s was already decided.", request.name))
+                raise UserError(_("%(name)s can no longer be decided: %(state)s.", name=request.name,
+                                  state=dict(STATES)[request.state].lower()))
             if request.expires_at <= fields.Datetime.now():
                 request.sudo()._expire()
                 raise UserError(_("%s has expired.", request.name))

@@ -61,23 +61,32 @@ class McpAuditLog(models.Model):
     @api.model
     def _log(self, entry, log_payloads=False):
         """Insert one audit row with a single statement (no ORM overhead)."""
-        request_payload = response_payload = None
-        if log_payloads:
-            request_payload = self._payload_text(entry.get("request"))
-            response_payload = self._payload_text(entry.get("response"))
-        record_ids = entry.get("record_ids")
+        values = self._log_values(entry, log_payloads)
         self.env.cr.execute(SQL(
-            """INSERT INTO mcp_audit_log
-                 (create_date, key_id, user_id, ip_address, session_id, method, tool, model, record_ids,
-                  status, http_status, duration_ms, error, request_payload, response_payload)
-               VALUES ((now() at time zone 'UTC'), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-            entry.get("key_id"), entry.get("user_id"), entry.get("ip"), entry.get("session_id"),
-            (entry.get("method") or "")[:128] or None, entry.get("tool"), entry.get("model"),
-            ",".join(map(str, record_ids))[:1000] if record_ids else None,
-            entry.get("status"), entry.get("http_status"), round(entry.get("duration_ms") or 0.0, 2),
-            (entry.get("error") or None) and SECRET_VALUES.sub("mcpk_***", entry["error"])[:2000],
-            request_payload, response_payload,
+            "INSERT INTO mcp_audit_log (create_date, %s) VALUES ((now() at time zone 'UTC'), %s)",
+            SQL(", ").join(SQL.identifier(column) for column in values), SQL(", ").join(values.values()),
         ))
+
+    @api.model
+    def _log_values(self, entry, log_payloads):
+        """Column → value of the audit row of ``entry``; addons that add columns extend this."""
+        record_ids = entry.get("record_ids")
+        return {
+            "key_id": entry.get("key_id"),
+            "user_id": entry.get("user_id"),
+            "ip_address": entry.get("ip"),
+            "session_id": entry.get("session_id"),
+            "method": (entry.get("method") or "")[:128] or None,
+            "tool": entry.get("tool"),
+            "model": entry.get("model"),
+            "record_ids": ",".join(map(str, record_ids))[:1000] if record_ids else None,
+            "status": entry.get("status"),
+            "http_status": entry.get("http_status"),
+            "duration_ms": round(entry.get("duration_ms") or 0.0, 2),
+            "error": (entry.get("error") or None) and SECRET_VALUES.sub("mcpk_***", entry["error"])[:2000],
+            "request_payload": self._payload_text(entry.get("request")) if log_payloads else None,
+            "response_payload": self._payload_text(entry.get("response")) if log_payloads else None,
+        }
 
     @api.model
     def _payload_text(self, payload):

@@ -7,11 +7,12 @@ import time
 from urllib.parse import urlsplit
 
 from odoo import _, api, models, release
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..lib import jsonrpc
 from ..lib.call_context import CallContext
 from ..lib.ip_rules import IpRuleError, ip_allowed, parse_networks
-from ..lib.jsonrpc import JsonRpcError
+from ..lib.jsonrpc import InsufficientScope, JsonRpcError
 from .mcp_session import LOG_LEVELS, credential_ref
 
 _logger = logging.getLogger(__name__)
@@ -35,6 +36,11 @@ def cached_networks(text):
     except IpRuleError as exc:
         _logger.error("MCP: ignoring invalid network list in Settings: %s", exc)
         return ()
+
+
+def is_retryable(exc):
+    """Concurrency errors that Odoo answers by replaying the whole request."""
+    return isinstance(exc, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)
 
 
 class McpReply:
@@ -108,6 +114,8 @@ class McpServer(models.AbstractModel):
         try:
             reply = self._route(http_method, headers, body, settings, audit, audit_rows)
         except Exception as exc:
+            if is_retryable(exc):
+                raise  # Odoo replays the whole request on concurrency errors
             _logger.exception("MCP: unexpected error while handling %s /mcp", http_method)
             self.env.cr.rollback()
             message = _("Internal error")
@@ -330,6 +338,7 @@ class McpServer(models.AbstractModel):
         call.stream_progress = method == "tools/call" and isinstance(progress_token, (str, int)) \
             and not isinstance(progress_token, bool)
         headers = {}
+        step_up = None
         try:
             if method == "tools/call":
                 # The registry runs each tool in its own savepoint.
@@ -344,7 +353,13 @@ class McpServer(models.AbstractModel):
         except JsonRpcError as exc:
             response = jsonrpc.error_response(request_id, exc)
             audit.update(status="protocol_error", error=exc.message)
+        except InsufficientScope as exc:
+            step_up = exc
+            response = jsonrpc.error_response(request_id, JsonRpcError(jsonrpc.INVALID_REQUEST, exc.message))
+            audit.update(status="denied", error=exc.message)
         except Exception as exc:
+            if is_retryable(exc):
+                raise
             _logger.exception("MCP: internal error in %s", method)
             text = _("Internal error")
             if settings["show_internal_errors"]:
@@ -354,6 +369,10 @@ class McpServer(models.AbstractModel):
         audit.update({k: v for k, v in call.audit.items() if k in ("tool", "model", "record_ids")})
         audit["response"] = response
         audit["duration_ms"] = (time.perf_counter() - started) * 1000.0
+        if step_up:
+            return McpReply(403, response, {"WWW-Authenticate": 'Bearer error="insufficient_scope", scope="%s", '
+                                            'resource_metadata="%s"' % (
+                                                step_up.scope, self._resource_metadata_url(settings["base_url"]))})
         if call.job_id and call.stream_progress and "result" in response:
             return McpReply(200, None, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"},
                             stream=self._job_event_stream(call.job_id, request_id, progress_token))

@@ -214,6 +214,9 @@ class McpToolRegistry(models.AbstractModel):
             return message, "denied" if isinstance(exc, AccessError) else "tool_error"
         if isinstance(exc, psycopg2.IntegrityError):
             return _("The database refused the change: %s", (exc.pgerror or str(exc)).splitlines()[0]), "tool_error"
+        if isinstance(exc, psycopg2.DataError):
+            # A value of the wrong type for its column, e.g. ["id", "=", "abc"] in a domain.
+            return _("The database refused a value: %s", (exc.pgerror or str(exc)).splitlines()[0]), "tool_error"
         return None, None
 
     @api.model

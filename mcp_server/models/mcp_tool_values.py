@@ -231,8 +231,8 @@ class McpToolValues(models.AbstractModel):
             raise ToolError(_("Field %(field)s: %(value)s is not an ISO 8601 date and time.",
                               field=field.name, value=value)) from None
         if parsed.tzinfo is None:
-            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
-            parsed = tz.localize(parsed)
+            # As the tools document it: UTC unless an offset is given (the same as the values they return).
+            return parsed
         return parsed.astimezone(pytz.UTC).replace(tzinfo=None)
 
     @api.model
