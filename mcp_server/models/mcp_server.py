@@ -352,7 +352,8 @@ class McpServer(models.AbstractModel):
                 audit["error"] = call.audit.pop("error", None)
         except JsonRpcError as exc:
             response = jsonrpc.error_response(request_id, exc)
-            audit.update(status="protocol_error", error=exc.message)
+            # A policy denial answered as a protocol error (resources, prompts) is still audited as denied.
+            audit.update(status=call.audit.pop("status", "protocol_error"), error=exc.message)
         except InsufficientScope as exc:
             step_up = exc
             response = jsonrpc.error_response(request_id, JsonRpcError(jsonrpc.INVALID_REQUEST, exc.message))

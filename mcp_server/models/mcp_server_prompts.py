@@ -42,6 +42,8 @@ class McpServerPrompts(models.AbstractModel):
         try:
             return getattr(self, "_prompt_%s" % name)(arguments, call)
         except ToolError as exc:
+            if exc.status == "denied":
+                call.audit["status"] = "denied"
             raise JsonRpcError(jsonrpc.INVALID_PARAMS, exc.message) from None
 
     def _prompt_explore_model(self, arguments, call):

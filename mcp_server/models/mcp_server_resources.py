@@ -56,6 +56,8 @@ class McpServerResources(models.AbstractModel):
         try:
             data = self._read_resource(uri, call)
         except ToolError as exc:
+            if exc.status == "denied":
+                call.audit["status"] = "denied"
             raise JsonRpcError(jsonrpc.RESOURCE_NOT_FOUND, _("Resource not found: %(uri)s (%(reason)s)",
                                                              uri=uri, reason=exc.message), {"uri": uri}) from None
         if data is None:

@@ -8,7 +8,7 @@ from odoo import _, api, models
 from odoo.models import READ_GROUP_NUMBER_GRANULARITY, READ_GROUP_TIME_GRANULARITY
 from odoo.osv import expression
 
-from ..lib.jsonrpc import ToolError
+from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
 from .mcp_tool_registry import mcp_tool
 from .mcp_tools_records import CONTEXT, DOMAIN, MODEL
 
@@ -213,6 +213,12 @@ class McpToolsAnalytics(models.AbstractModel):
                 raise ToolError(_("having: operator %s is not supported; use =, !=, >, >=, <, <=.", leaf[1]))
             having.append(tuple(leaf))
         order = self._check_aggregate_order(args.get("order"), groupby, measures)
+        ordered = [term.split()[0] for term in (order or "").split(",") if term.strip()]
+        hidden = [name for name in ordered if name in groupby and self._hides_comodel(model, call.policy, name)]
+        if hidden:
+            # Groups of a many2one are sorted by the related records' names.
+            raise AccessDeniedByPolicy(_("Sorting by %(field)s is not allowed with this key: it would reveal the "
+                                         "order of names it may not read.", field=hidden[0]))
         groups = self._grouped(call, args, model, domain, groupby, measures, having, order, args.get("limit"),
                                args.get("offset") or 0)
         return {"model": model._name, "groups": groups, "count": len(groups),

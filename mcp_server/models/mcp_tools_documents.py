@@ -66,6 +66,8 @@ class McpToolsDocuments(models.AbstractModel):
         model = self._model_env(call, args["model"], "read", args.get("context"))
         call.note(model=model._name)
         field_names = self._fields_to_read(model, call.policy, args.get("fields"))
+        if args.get("fields") and "id" not in args["fields"]:
+            field_names.remove("id")  # export exactly the columns asked for
         domain = call.policy.secure_domain(model, args.get("domain"))
         order = call.policy.check_order(model, args.get("order"))
         cap = self._export_row_cap()
@@ -133,6 +135,9 @@ class McpToolsDocuments(models.AbstractModel):
         report = self._find_report(args["report"])
         model = self._model_env(call, report.model, "read", args.get("context"))
         call.note(model=model._name, record_ids=args["ids"])
+        if call.policy.has_field_allowlist(model._name):
+            raise AccessDeniedByPolicy(_("Reports on %s are not available with this key: they show fields beyond "
+                                         "the ones it may read.", model._name))
         call.policy.check_ids_in_scope(model, args["ids"])
         report = report.with_env(model.env)
         if self._pdf_engine_available():
@@ -213,6 +218,10 @@ class McpToolsDocuments(models.AbstractModel):
             raise denied
         res_model, res_id = attachment.sudo().res_model, attachment.sudo().res_id
         if not res_model or not res_id or not call.policy.allows(res_model, "read"):
+            raise denied
+        res_field = attachment.sudo().res_field
+        if res_field and not call.policy.field_allowed(self.env[res_model], res_field):
+            # The content of a binary field the key may not read.
             raise denied
         call.note(model=res_model, record_ids=[res_id])
         call.policy.check_ids_in_scope(self.env[res_model], [res_id])

@@ -241,6 +241,7 @@ class McpToolsWorkflows(models.AbstractModel):
                 arguments["context"] = args["context"]
             try:
                 results.append(dict(tools[kind](call, arguments), operation=kind))
+                self.env.flush_all()  # database errors belong to this operation, not a later one
             except Exception as exc:
                 message, status = self._failure(exc)
                 if message is None:
