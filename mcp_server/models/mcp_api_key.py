@@ -125,12 +125,12 @@ class McpApiKey(models.Model):
     def _compute_state(self):
         now = fields.Datetime.now()
         for key in self:
-            if key.revoked or not key.active:
+            if key.revoked:
                 key.state = "revoked"
             elif key.expires_at and key.expires_at <= now:
                 key.state = "expired"
             else:
-                key.state = "active"
+                key.state = "active" if key.active else "revoked"
 
     # ------------------------------------------------------------------
     # Creation, rotation, revocation
@@ -223,6 +223,7 @@ class McpApiKey(models.Model):
     def _candidates_by_prefix(self, prefix):
         """Key rows that may match a presented secret with this prefix (cached per worker; Odoo clears
         the cache when a user is archived, and this model when a key changes)."""
+        self.flush_model()
         self.env.cr.execute(SQL(
             """SELECT k.id, k.user_id, k.profile_id, k.key_hash, k.previous_key_hash, k.prefix, k.previous_prefix,
                       k.previous_valid_until, k.expires_at, k.active, k.revoked, k.rate_limit_minute,
@@ -259,10 +260,10 @@ class McpApiKey(models.Model):
                     return None, "rotated key past its grace period"
             else:
                 continue
-            if row["revoked"] or not row["active"]:
-                return None, "revoked key"
             if row["expires_at"] and row["expires_at"] <= now:
                 return None, "expired key"
+            if row["revoked"] or not row["active"]:
+                return None, "revoked key"
             if not row["user_active"]:
                 return None, "the key's user is archived"
             self._touch_last_used(row["id"])

@@ -136,58 +136,64 @@ class McpJob(models.Model):
             job = self.browse(row[0])
             job.write({"state": "running", "started_at": fields.Datetime.now(), "attempts": job.attempts + 1})
             self.env.cr.commit()
-            job._run()
+            outcome = job._execute()
+            # The tool's work is committed before the job's final state is written from a fresh snapshot:
+            # progress reports updated the job row meanwhile, in transactions of their own.
+            self.env.cr.commit()
+            job.invalidate_recordset()
+            job._finish(outcome)
             self.env.cr.commit()
 
-    @api.model
-    def _fail_interrupted_jobs(self):
-        """Jobs left running by a worker that died are marked failed (they can be retried)."""
-        self.env.cr.execute(SQL(
-            """UPDATE mcp_job SET state = 'failed', error = %s, finished_at = (now() at time zone 'UTC')
-                WHERE state = 'running' AND started_at < (now() at time zone 'UTC') - make_interval(secs => %s)""",
-            _("Interrupted: the worker running this job stopped. Retry it."), RUN_BUDGET_SECONDS * 3))
-
     def _run(self):
+        """Run the job now, in the current transaction."""
+        self._finish(self._execute())
+
+    def _execute(self):
+        """Run the tool as the job's user; returns the outcome for :meth:`_finish` (the job row is not touched)."""
         self.ensure_one()
         credential = json.loads(self.credential)
         user = self.user_id
         policy = self.env["mcp.access.policy"]._load(credential.get("profile_id"))
-        settings = self.env["mcp.server"]._settings()
-        call = CallContext(credential, policy, settings=settings)
+        call = CallContext(credential, policy, settings=self.env["mcp.server"]._settings())
         call.approved = True  # approval, if any, happened before the job was queued
         call.in_job = True
         call.progress_callback = self._progress_reporter()
         registry = self.env["mcp.tool.registry"].with_user(user).with_context(**user.with_user(user).context_get())
         started = time.perf_counter()
+        outcome = {"call": call}
         try:
+            # The registry runs the tool in a savepoint: a cancelled or failing job leaves nothing behind.
             result = registry._call_tool(self.tool, json.loads(self.arguments), call)
         except JobCancelled:
-            self.env.cr.rollback()
-            self.invalidate_recordset()
-            self.write({"state": "cancelled", "finished_at": fields.Datetime.now()})
-            status, error = "tool_error", "cancelled"
+            outcome.update(state="cancelled", audit_status="tool_error", audit_error="cancelled")
         except Exception as exc:
             _logger.exception("MCP job %s failed", self.id)
-            self.env.cr.rollback()
-            self.invalidate_recordset()
-            self.write({"state": "failed", "error": _("Internal error while running the job."),
-                        "finished_at": fields.Datetime.now()})
-            status, error = "internal_error", str(exc)
+            outcome.update(state="failed", error=_("Internal error while running the job."),
+                           audit_status="internal_error", audit_error=str(exc))
         else:
-            # Commit the tool's work first: progress reports updated this job row in their own transactions,
-            # so it is written again from a fresh snapshot.
-            self.env.cr.commit()
-            self.invalidate_recordset()
             failed = bool(result.get("isError"))
-            self.write({"state": "failed" if failed else "done", "progress": 100.0 if not failed else self.progress,
-                        "result": json.dumps(result, default=str), "finished_at": fields.Datetime.now(),
-                        "error": result["content"][0]["text"] if failed else False})
-            status, error = call.audit.get("status", "success") if failed else "success", call.audit.get("error")
+            outcome.update(state="failed" if failed else "done", result=json.dumps(result, default=str),
+                           error=result["content"][0]["text"] if failed else False,
+                           audit_status=call.audit.get("status", "tool_error") if failed else "success",
+                           audit_error=call.audit.get("error"))
+        outcome["duration_ms"] = (time.perf_counter() - started) * 1000.0
+        return outcome
+
+    def _finish(self, outcome):
+        """Write the job's final state and its audit row."""
+        self.ensure_one()
+        values = {"state": outcome["state"], "finished_at": fields.Datetime.now(), "error": outcome.get("error")}
+        if outcome["state"] == "done":
+            values["progress"] = 100.0
+        if outcome.get("result"):
+            values["result"] = outcome["result"]
+        self.write(values)
+        call = outcome["call"]
         self.env["mcp.audit.log"]._log({
-            "key_id": self.key_id.id or None, "user_id": user.id, "session_id": self.session_id,
+            "key_id": self.key_id.id or None, "user_id": self.user_id.id, "session_id": self.session_id,
             "method": "job/run", "tool": self.tool, "model": call.audit.get("model"),
-            "record_ids": call.audit.get("record_ids"), "status": status, "error": error,
-            "duration_ms": (time.perf_counter() - started) * 1000.0})
+            "record_ids": call.audit.get("record_ids"), "status": outcome["audit_status"],
+            "error": outcome["audit_error"], "duration_ms": outcome["duration_ms"]})
 
     def _progress_reporter(self):
         """A callback that publishes progress at once (own transaction) and stops a cancelled job."""
@@ -206,8 +212,8 @@ class McpJob(models.Model):
                 cr.execute(SQL(
                     """UPDATE mcp_job SET progress = %s, progress_message = %s WHERE id = %s
                        RETURNING cancel_requested""", percent, message, job_id))
-                cancelled = cr.fetchone()[0]
-            if cancelled:
+                row = cr.fetchone()
+            if row and row[0]:
                 raise JobCancelled()
 
         return report
