@@ -144,6 +144,14 @@ class McpJob(models.Model):
             job._finish(outcome)
             self.env.cr.commit()
 
+    @api.model
+    def _fail_interrupted_jobs(self):
+        """Jobs left running by a worker that died are marked failed (they can be retried)."""
+        self.env.cr.execute(SQL(
+            """UPDATE mcp_job SET state = 'failed', error = %s, finished_at = (now() at time zone 'UTC')
+                WHERE state = 'running' AND started_at < (now() at time zone 'UTC') - make_interval(secs => %s)""",
+            _("Interrupted: the worker running this job stopped. Retry it."), RUN_BUDGET_SECONDS * 3))
+
     def _run(self):
         """Run the job now, in the current transaction."""
         self._finish(self._execute())
