@@ -9,13 +9,19 @@ import re
 
 from odoo import _, api, models, tools
 from odoo.osv import expression
+from odoo.tools.translate import LazyTranslate
 
 from ..lib.domain_parser import DomainError, check_structure, parse_domain
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
 from ..lib.suggestions import did_you_mean
 from .mcp_tool_registry import RISK_LEVELS
 
+_lt = LazyTranslate(__name__)
 ALWAYS_READABLE = ("id",)
+PURPOSES = {
+    "filter": _lt("filter"), "sort": _lt("sort"), "read": _lt("read"), "write": _lt("write"),
+    "group": _lt("group by"), "aggregate": _lt("aggregate"), "describe": _lt("describe"),
+}
 SCOPE_MAX_RISK = {"read_only": "read", "read_write": "write", "full": "admin"}
 SCOPE_OPERATIONS = {
     "read_only": frozenset({"read"}),
@@ -136,7 +142,10 @@ class AccessPolicy:
         ]
 
     def check_field_names(self, model, names, purpose):
-        """Validate field names (existence with suggestions, then the allowlist)."""
+        """Validate field names (existence with suggestions, then the allowlist).
+
+        ``purpose`` is a key of :data:`PURPOSES`, translated only when a message is built.
+        """
         env = model.env
         unknown = [n for n in names if n not in model._fields]
         if unknown:
@@ -147,7 +156,7 @@ class AccessPolicy:
         if denied:
             raise AccessDeniedByPolicy(_(
                 "Field(s) %(fields)s of %(model)s may not be used to %(purpose)s with this key.",
-                fields=", ".join(denied), model=model._name, purpose=purpose))
+                fields=", ".join(denied), model=model._name, purpose=PURPOSES[purpose]))
         hidden = [n for n in names if not model._fields[n].is_accessible(env)]
         if hidden:
             raise AccessDeniedByPolicy(_(
@@ -167,6 +176,12 @@ class AccessPolicy:
         except DomainError as exc:
             raise ToolError(_("Invalid domain: %s", exc)) from None
         secured = self._secure_terms(model, domain, depth=0)
+        try:
+            # Compile it (no query runs): operators and values the ORM cannot use fail here, clearly.
+            model._where_calc(secured)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ToolError(_("Invalid domain: %(domain)s cannot be searched (%(error)s).",
+                              domain=json.dumps(domain, default=str)[:300], error=exc)) from None
         scope = self.record_domain(model._name)
         return expression.AND([secured, scope]) if scope else secured
 
@@ -178,7 +193,7 @@ class AccessPolicy:
     def _secure_leaf(self, model, leaf, depth):
         path, operator, value = leaf
         first, _sep, rest = path.partition(".")
-        self.check_field_names(model, [first], _("filter"))
+        self.check_field_names(model, [first], "filter")
         field = model._fields[first]
         if rest or operator in ("any", "not any"):
             if not field.relational:
@@ -223,7 +238,7 @@ class AccessPolicy:
             if not match:
                 raise ToolError(_("Invalid order term '%s': use 'field', 'field asc' or 'field desc'.", part.strip()))
             name = match.group(1)
-            self.check_field_names(model, [name], _("sort"))
+            self.check_field_names(model, [name], "sort")
             field = model._fields[name]
             if name != "id" and not (field.store and field.column_type):
                 # x2many fields are "stored" but have no column: the ORM cannot sort by them.

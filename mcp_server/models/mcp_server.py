@@ -1,13 +1,13 @@
 """JSON-RPC dispatch and the Streamable HTTP transport rules of ``/mcp``."""
 import base64
-import functools
 import json
 import logging
 import time
 from urllib.parse import urlsplit
 
-from odoo import _, api, models, release
+from odoo import _, api, models, release, tools
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
 
 from ..lib import jsonrpc
 from ..lib.call_context import CallContext
@@ -28,8 +28,7 @@ STREAM_SECONDS = 300
 STREAM_POLL_SECONDS = 0.25
 
 
-@functools.lru_cache(maxsize=32)
-def cached_networks(text):
+def parse_networks_or_nothing(text):
     """Parsed networks of a Settings list; an invalid list blocks nothing but is logged."""
     try:
         return parse_networks(text)
@@ -63,8 +62,20 @@ class McpServer(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _settings(self):
-        """Server settings (ir.config_parameter reads are cached by Odoo per worker)."""
-        get = self.env["ir.config_parameter"].sudo().get_param
+        """The server settings, as a copy the caller may adjust for its request."""
+        return dict(self._settings_cached())
+
+    @api.model
+    @tools.ormcache()
+    def _settings_cached(self):
+        """Every setting read with one query, cached per worker; Odoo clears the cache in every worker
+        when a parameter changes."""
+        self.env.cr.execute(SQL(
+            "SELECT key, value FROM ir_config_parameter WHERE key LIKE %s OR key = 'web.base.url'", "mcp_server.%"))
+        params = dict(self.env.cr.fetchall())
+
+        def get(key, default=""):
+            return params.get(key, default)
 
         def as_int(key, default):
             try:
@@ -72,23 +83,26 @@ class McpServer(models.AbstractModel):
             except (TypeError, ValueError):
                 return default
 
+        def as_bool(key, default):
+            return get(key, default) not in ("False", "0", "")
+
         return {
-            "enabled": get("mcp_server.enabled", "True") not in ("False", "0", ""),
-            "allowed_origins": get("mcp_server.allowed_origins", "") or "",
-            "log_payloads": get("mcp_server.log_payloads", "False") not in ("False", "0", ""),
-            "show_internal_errors": get("mcp_server.show_internal_errors", "False") not in ("False", "0", ""),
+            "enabled": as_bool("mcp_server.enabled", "True"),
+            "allowed_origins": get("mcp_server.allowed_origins"),
+            "log_payloads": as_bool("mcp_server.log_payloads", "False"),
+            "show_internal_errors": as_bool("mcp_server.show_internal_errors", "False"),
             "max_payload_kb": as_int("mcp_server.max_payload_kb", 512),
             "max_response_kb": as_int("mcp_server.max_response_kb", 256),
             "default_limit": as_int("mcp_server.default_limit", 80),
             "max_limit": as_int("mcp_server.max_limit", 500),
-            "base_url": get("web.base.url", "") or "",
-            "redis_url": (get("mcp_server.redis_url", "") or "").strip(),
+            "base_url": get("web.base.url"),
+            "redis_url": get("mcp_server.redis_url").strip(),
             "rate_limit_minute": as_int("mcp_server.rate_limit_minute", 0),
             "rate_limit_day": as_int("mcp_server.rate_limit_day", 0),
             "global_rate_limit_minute": as_int("mcp_server.global_rate_limit_minute", 0),
             "global_rate_limit_day": as_int("mcp_server.global_rate_limit_day", 0),
-            "ip_allow": cached_networks(get("mcp_server.ip_allow", "") or ""),
-            "ip_deny": cached_networks(get("mcp_server.ip_deny", "") or ""),
+            "ip_allow": parse_networks_or_nothing(get("mcp_server.ip_allow")),
+            "ip_deny": parse_networks_or_nothing(get("mcp_server.ip_deny")),
         }
 
     @api.model

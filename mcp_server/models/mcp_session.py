@@ -1,9 +1,15 @@
 import secrets
+import time
 from datetime import timedelta
 
-from odoo import api, fields, models
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+LAST_SEEN_THROTTLE_SECONDS = 60
+# Per-worker throttle of the "last seen" write: {session row id: monotonic time of the last write}.
+_last_seen_written = {}
 LOG_LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
 
 
@@ -46,18 +52,37 @@ class McpSession(models.Model):
 
     @api.model
     def _find(self, session_id, credential):
-        """The live session row for this id and credential, or None."""
-        self.env.cr.execute(SQL(
-            """SELECT id, protocol_version, log_level, last_seen < (now() at time zone 'UTC') - interval '60 seconds'
-                      AS stale
-                 FROM mcp_session WHERE name = %s AND active AND credential_ref = %s""",
-            session_id, credential_ref(credential),
-        ))
-        row = self.env.cr.dictfetchone()
-        if row and row["stale"]:
-            self.env.cr.execute(SQL(
-                "UPDATE mcp_session SET last_seen = (now() at time zone 'UTC') WHERE id = %s", row["id"]))
+        """The live session with this id for this credential (``{id, protocol_version, log_level}``), or None."""
+        row = self._lookup(session_id, credential_ref(credential))
+        if row:
+            self._touch(row["id"])
         return row
+
+    @api.model
+    @tools.ormcache("session_id", "reference")
+    def _lookup(self, session_id, reference):
+        """Cached per worker; ending a session clears the cache in every worker."""
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT id, protocol_version, log_level FROM mcp_session
+                WHERE name = %s AND active AND credential_ref = %s""", session_id, reference))
+        return self.env.cr.dictfetchone()
+
+    @api.model
+    def _touch(self, row_id):
+        """Record activity at most once a minute per session and worker, in a transaction of its own."""
+        now = time.monotonic()
+        if now - _last_seen_written.get(row_id, 0) < LAST_SEEN_THROTTLE_SECONDS:
+            return
+        _last_seen_written[row_id] = now
+        query = SQL("UPDATE mcp_session SET last_seen = (now() at time zone 'UTC') WHERE id = %s", row_id)
+        registry = self.env.registry
+        if registry.in_test_mode():
+            self.env.cr.execute(query)
+            return
+        with registry.cursor() as cr:
+            cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            cr.execute(query)
 
     @api.model
     def _end(self, session_id, credential):
@@ -66,14 +91,19 @@ class McpSession(models.Model):
                 WHERE name = %s AND active AND credential_ref = %s""",
             session_id, credential_ref(credential),
         ))
-        return bool(self.env.cr.rowcount)
+        ended = bool(self.env.cr.rowcount)
+        if ended:
+            self.env.registry.clear_cache()
+        return ended
 
     @api.model
     def _set_log_level(self, session_row_id, level):
         self.env.cr.execute(SQL("UPDATE mcp_session SET log_level = %s WHERE id = %s", level, session_row_id))
+        self.env.registry.clear_cache()
 
     def action_end(self):
         self.write({"active": False, "ended_at": fields.Datetime.now()})
+        self.env.registry.clear_cache()
 
     @api.autovacuum
     def _gc_sessions(self):
@@ -82,6 +112,8 @@ class McpSession(models.Model):
         self.env.cr.execute(SQL(
             "UPDATE mcp_session SET active = false, ended_at = %s WHERE active AND last_seen < %s",
             now, now - timedelta(days=1)))
+        if self.env.cr.rowcount:
+            self.env.registry.clear_cache()
         self.env.cr.execute(SQL("DELETE FROM mcp_session WHERE NOT active AND ended_at < %s", now - timedelta(days=7)))
 
 

@@ -83,22 +83,24 @@ class McpToolValues(models.AbstractModel):
         if not requested:
             return self._default_field_names(model, policy)
         requested = list(dict.fromkeys(requested))
-        policy.check_field_names(model, requested, _("read"))
+        policy.check_field_names(model, requested, "read")
         return requested if "id" in requested else ["id", *requested]
 
     # ------------------------------------------------------------------
     # Odoo values -> JSON
     # ------------------------------------------------------------------
     @api.model
-    def _read_records(self, records, field_names, policy):
+    def _read_records(self, records, field_names, policy, fetched=False):
         """Read records field by field if needed, so one failing field does not fail the read.
 
+        ``fetched``: the records come from ``search_fetch`` of these fields, which applied the access
+        rules already, so the values are formatted from the cache without checking access again.
         Returns ``(rows, failed)`` where ``failed`` maps a field name to the reason.
         """
         failed = {}
         names = [n for n in field_names if n != "id"]
         try:
-            rows = records.read(names, load=None)
+            rows = records._read_format(fnames=names, load=None) if fetched else records.read(names, load=None)
         except Exception:  # noqa: BLE001 - isolate the failing field(s) below
             rows = [{"id": rid} for rid in records.ids]
             by_id = {row["id"]: row for row in rows}
@@ -176,7 +178,7 @@ class McpToolValues(models.AbstractModel):
         """Validate and convert agent values for create/write."""
         if not values:
             raise ToolError(_("'values' is empty: give at least one field to set."))
-        policy.check_field_names(model, list(values), _("write"))
+        policy.check_field_names(model, list(values), "write")
         converted = {}
         for name, value in values.items():
             field = model._fields[name]
@@ -197,7 +199,7 @@ class McpToolValues(models.AbstractModel):
             if field.type == "one2many":
                 # Setting a one2many rewrites the linked records themselves (their inverse field).
                 comodel = policy.check_model(model.env, field.comodel_name, "write")
-                policy.check_field_names(comodel, [field.inverse_name], _("write"))
+                policy.check_field_names(comodel, [field.inverse_name], "write")
             return [Command.set(self._resolve_ids(model, field, value, policy))]
         if field.type == "datetime":
             return self._parse_datetime(field, value)

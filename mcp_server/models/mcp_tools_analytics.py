@@ -51,7 +51,7 @@ class McpToolsAnalytics(models.AbstractModel):
         specs = []
         for spec in groupby or []:
             name, _sep, granularity = spec.partition(":")
-            policy.check_field_names(model, [name], _("group by"))
+            policy.check_field_names(model, [name], "group")
             field = model._fields[name]
             if not field.store:
                 raise ToolError(_("Field %s is not stored and cannot be grouped by.", name))
@@ -80,7 +80,7 @@ class McpToolsAnalytics(models.AbstractModel):
             if function not in AGGREGATES:
                 raise ToolError(_("Unknown aggregate %(f)s in %(spec)s; use one of %(all)s.", f=function, spec=spec,
                                   all=", ".join(AGGREGATES)))
-            policy.check_field_names(model, [name], _("aggregate"))
+            policy.check_field_names(model, [name], "aggregate")
             field = model._fields[name]
             if not field.store:
                 raise ToolError(_("Field %s is not stored and cannot be aggregated.", name))
@@ -348,7 +348,7 @@ class McpToolsAnalytics(models.AbstractModel):
         operation="read")
     def _tool_compare_periods(self, call, args):
         model, domain = self._analytics_model(call, args)
-        call.policy.check_field_names(model, [args["date_field"]], _("filter"))
+        call.policy.check_field_names(model, [args["date_field"]], "filter")
         groupby = self._check_groupby(model, call.policy, args.get("groupby"))
         measures = self._check_measures(model, call.policy, args.get("measures"))
         results = []

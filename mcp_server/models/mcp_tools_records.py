@@ -75,7 +75,7 @@ class McpToolsRecords(models.AbstractModel):
     @api.model
     def _records_result(self, model, rows, failed, has_more=False):
         result = {"model": model._name, "records": rows, "count": len(rows),
-                  "timezone": self.env.user.tz or "UTC"}
+                  "timezone": model.env.context.get("tz") or "UTC"}
         if has_more:
             result["has_more"] = True
         if failed:
@@ -125,7 +125,7 @@ class McpToolsRecords(models.AbstractModel):
     def _describe_model(self, model, policy, only=None):
         readable = policy.readable_field_names(model)
         if only:
-            policy.check_field_names(model, only, _("describe"))
+            policy.check_field_names(model, only, "describe")
             readable = [n for n in readable if n in only]
         descriptions = model.fields_get(readable, ["type", "string", "required", "readonly", "relation",
                                                    "selection", "help", "store"])
@@ -158,11 +158,13 @@ class McpToolsRecords(models.AbstractModel):
         domain = call.policy.secure_domain(model, args.get("domain"))
         order = call.policy.check_order(model, args.get("order"))
         limit = self._limit(call, args.get("limit"))
-        records = model.search(domain, offset=args.get("offset") or 0, limit=limit + 1, order=order)
+        # One query fetches the ids and the asked columns; the read below is served from the cache.
+        stored = [name for name in field_names if name in model._fields and model._fields[name].column_type]
+        records = model.search_fetch(domain, stored, offset=args.get("offset") or 0, limit=limit + 1, order=order)
         has_more = len(records) > limit
         records = records[:limit]
         call.note(record_ids=records.ids)
-        rows, failed = self._read_records(records, field_names, call.policy)
+        rows, failed = self._read_records(records, field_names, call.policy, fetched=True)
         return self._records_result(model, rows, failed, has_more)
 
     @mcp_tool(
