@@ -40,6 +40,17 @@ class IrHttp(models.AbstractModel):
         return {"kind": "odoo_apikey", "key_id": None, "user_id": user_id, "profile_id": profile_id}, None
 
     @classmethod
+    def _mcp_credential_active(cls, env, credential):
+        """Whether a credential recorded earlier (approvals, background jobs) may still act.
+
+        Addons with other credential kinds (OAuth grants) extend this method.
+        """
+        if credential.get("kind") == "mcp_key":
+            key = env["mcp.api.key"].sudo().with_context(active_test=False).browse(credential.get("key_id")).exists()
+            return bool(key) and key.state == "active" and key.user_id.active
+        return True
+
+    @classmethod
     def _auth_method_mcp(cls):
         """Route authentication ``auth='mcp'``: an MCP bearer credential is required."""
         token = cls._mcp_bearer_token_from_headers(request.httprequest.headers)

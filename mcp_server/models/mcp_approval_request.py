@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..lib.call_context import CallContext
-from .mcp_session import credential_ref
+from .mcp_session import credential_ref, recorded_credential
 
 _logger = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ class McpApprovalRequest(models.Model):
                               help="The call runs as this user once approved.")
     profile_id = fields.Many2one("mcp.access.profile", readonly=True, ondelete="set null")
     credential_ref = fields.Char(readonly=True, index=True)
+    credential = fields.Text(readonly=True, help="The credential the call runs with once approved (no secret).")
     approver_ids = fields.Many2many("res.users", string="Approvers", readonly=True)
     expires_at = fields.Datetime(readonly=True, required=True)
     decided_by = fields.Many2one("res.users", readonly=True)
@@ -68,6 +69,7 @@ class McpApprovalRequest(models.Model):
             "user_id": call.credential["user_id"],
             "profile_id": profile.id,
             "credential_ref": credential_ref(call.credential),
+            "credential": json.dumps(recorded_credential(call.credential)),
             "approver_ids": [(6, 0, approvers.ids)],
             "expires_at": fields.Datetime.now() + timedelta(minutes=minutes),
         })
@@ -121,16 +123,13 @@ class McpApprovalRequest(models.Model):
 
     def _execute(self, approver):
         self.ensure_one()
-        server = self.env["mcp.server"]
-        settings = server._settings()
-        key = self.key_id
-        credential = {"kind": "mcp_key", "key_id": key.id, "user_id": self.user_id.id,
-                      "profile_id": self.profile_id.id}
+        settings = self.env["mcp.server"]._settings()
+        credential = json.loads(self.credential)
         values = {"decided_by": approver.id, "decided_at": fields.Datetime.now()}
-        if key and (key.state != "active"):
-            values.update(state="failed", result=_("The key was revoked or expired before approval."))
+        if not self.env["ir.http"]._mcp_credential_active(self.env, credential):
+            values.update(state="failed", result=_("The key or connection was revoked or expired before approval."))
             self.write(values)
-            self._audit("failed", "key no longer active")
+            self._audit("failed", "credential no longer active")
             return
         user = self.user_id
         registry = self.env["mcp.tool.registry"].with_user(user).with_context(**user.with_user(user).context_get())

@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib.call_context import CallContext
-from .mcp_session import credential_ref
+from .mcp_session import credential_ref, recorded_credential
 
 _logger = logging.getLogger(__name__)
 
@@ -59,8 +59,7 @@ class McpJob(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _enqueue(self, spec, arguments, call, request_id=None):
-        credential = {k: v for k, v in call.credential.items() if k in ("kind", "key_id", "grant_id", "user_id",
-                                                                          "profile_id")}
+        credential = recorded_credential(call.credential)
         job = self.create({
             "tool": spec.name,
             "arguments": json.dumps(arguments),
@@ -169,6 +168,10 @@ class McpJob(models.Model):
         registry = self.env["mcp.tool.registry"].with_user(user).with_context(**user.with_user(user).context_get())
         started = time.perf_counter()
         outcome = {"call": call}
+        if not self.env["ir.http"]._mcp_credential_active(self.env, credential):
+            outcome.update(state="failed", error=_("The key or connection that started this job was revoked."),
+                           audit_status="denied", audit_error="credential no longer active", duration_ms=0.0)
+            return outcome
         try:
             # The registry runs the tool in a savepoint: a cancelled or failing job leaves nothing behind.
             result = registry._call_tool(self.tool, json.loads(self.arguments), call)

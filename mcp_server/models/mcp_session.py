@@ -121,3 +121,9 @@ def credential_ref(credential):
     """A stable, secret-free reference of a credential (which key or grant)."""
     reference = credential.get("key_id") or credential.get("grant_id") or credential["user_id"]
     return "%s:%s" % (credential.get("kind"), reference)
+
+
+def recorded_credential(credential):
+    """The parts of a credential kept to act later (approvals, jobs): no secret, no cached policy."""
+    return {k: v for k, v in credential.items() if k in ("kind", "key_id", "grant_id", "user_id", "profile_id",
+                                                          "scopes")}

@@ -1,0 +1,27 @@
+{
+    "name": "MCP Server OAuth 2.1",
+    "summary": "Let Claude.ai, ChatGPT and other MCP clients connect by logging in to Odoo: OAuth 2.1 "
+    "authorization server with PKCE, dynamic registration and consent",
+    "version": "18.0.1.0.0",
+    "license": "LGPL-3",
+    "author": "Odoo MCP Server contributors",
+    "website": "https://github.com/odoo-mcp/odoo-mcp-server",
+    "category": "Technical",
+    "depends": ["mcp_server", "web"],
+    "external_dependencies": {"python": ["authlib"]},
+    "data": [
+        "security/mcp_oauth_security.xml",
+        "security/ir.model.access.csv",
+        "data/mcp_oauth_data.xml",
+        "views/mcp_oauth_templates.xml",
+        "wizards/mcp_oauth_client_wizard_views.xml",
+        "views/mcp_oauth_client_views.xml",
+        "views/mcp_oauth_grant_views.xml",
+        "views/mcp_oauth_token_views.xml",
+        "views/mcp_audit_log_views.xml",
+        "views/res_users_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/mcp_oauth_menus.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,29 @@
+"""Secrets issued by the authorization server: random, recognisable by their marker, stored as SHA-256.
+
+A secret is 32 random bytes (URL-safe base64) after a marker that tells what it is, so a leaked
+token can be recognised by secret scanners and routed without a database lookup. The server keeps
+only the SHA-256 of a secret (high entropy needs no slow KDF) and a short prefix to recognise it.
+"""
+import hashlib
+import secrets
+
+OAUTH_MARKER = "mcpo_"
+ACCESS_MARKER = "mcpo_at_"
+REFRESH_MARKER = "mcpo_rt_"
+CODE_MARKER = "mcpo_ac_"
+CLIENT_SECRET_MARKER = "mcpo_cs_"
+CLIENT_ID_MARKER = "mcpc_"
+PREFIX_LENGTH = len(ACCESS_MARKER) + 6
+MAX_SECRET_LENGTH = 200
+
+
+def new_secret(marker):
+    return marker + secrets.token_urlsafe(32)
+
+
+def hash_secret(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_client_id():
+    return CLIENT_ID_MARKER + secrets.token_urlsafe(18)

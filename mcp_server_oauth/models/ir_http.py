@@ -1,0 +1,29 @@
+from odoo import models
+from odoo.http import request
+
+from ..lib.token_secrets import OAUTH_MARKER
+from ..lib.urls import canonical_resource
+
+
+class IrHttp(models.AbstractModel):
+    _inherit = "ir.http"
+
+    @classmethod
+    def _mcp_authenticate_token(cls, env, token):
+        """OAuth access tokens (``mcpo_at_…``) are checked here, bound to the resource they were
+        issued for: this server's ``/mcp`` as reached by the current request. Other tokens (MCP keys,
+        Odoo API keys) go to the core."""
+        if not token or not token.startswith(OAUTH_MARKER):
+            return super()._mcp_authenticate_token(env, token)
+        if not request:
+            return None, "no request to check the OAuth token's audience against"
+        resource = canonical_resource(request.httprequest.host_url)
+        return env["mcp.oauth.token"].sudo()._authenticate_access(token, resource)
+
+    @classmethod
+    def _mcp_credential_active(cls, env, credential):
+        """An OAuth connection acts only while its grant is active."""
+        if credential.get("kind") == "oauth":
+            grant = env["mcp.oauth.grant"].sudo().browse(credential.get("grant_id")).exists()
+            return bool(grant) and grant.state == "active"
+        return super()._mcp_credential_active(env, credential)

@@ -1,0 +1,274 @@
+"""The OAuth 2.1 endpoints: what /oauth/authorize, /oauth/token, /oauth/revoke and /oauth/register do.
+
+Controllers hand the werkzeug request and the proxy-aware base URL to these methods and send
+back the :class:`OAuthReply` they return. authlib does the protocol work; this model applies the
+administrator's settings, shows the consent page and writes the audit rows.
+"""
+import json
+import time
+from urllib.parse import urlsplit
+
+from authlib.oauth2.rfc6749.errors import AccessDeniedError, OAuth2Error
+
+from odoo import _, api, models
+
+from ..lib.authlib_server import OdooAuthorizationServer, OdooJsonRequest, OdooOAuth2Request
+from ..lib.cimd_fetch import ClientMetadataError
+from ..lib.redirect_uris import split_uris
+from ..lib.reply import OAuthReply
+from ..lib.scopes import SCOPE_ADMIN, SCOPE_READ, SCOPE_SETTING, SCOPE_WRITE, SCOPES, format_scope, parse_scope
+from ..lib.urls import AUTHORIZE_PATH, REGISTER_PATH, REVOKE_PATH, TOKEN_PATH, endpoint
+
+REGISTRATION_MODES = ("open", "approval", "off")
+DEFAULT_REDIRECT_ALLOWLIST = " ".join([
+    "https://claude.ai/api/mcp/auth_callback",
+    "https://claude.com/api/mcp/auth_callback",
+    "https://chatgpt.com/connector_platform_oauth_redirect",
+    "https://vscode.dev/redirect",
+    "http://127.0.0.1",
+    "http://localhost",
+    "http://[::1]",
+])
+DEFAULT_SCOPE = "%s %s" % (SCOPE_READ, SCOPE_WRITE)
+DEFAULT_ACCESS_TOKEN_MINUTES = 60
+DEFAULT_REFRESH_TOKEN_DAYS = 30
+MAX_REGISTRATION_BYTES = 16 * 1024
+JSON_HEADERS = [("Content-Type", "application/json"), ("Cache-Control", "no-store"), ("Pragma", "no-cache")]
+PAGE_HEADERS = [("Cache-Control", "no-store"), ("X-Frame-Options", "DENY"),
+                ("Content-Security-Policy", "frame-ancestors 'none'"), ("Referrer-Policy", "no-referrer")]
+# Audit status of a failed token or revocation request, by OAuth error.
+AUTH_ERRORS = ("invalid_client", "invalid_grant", "unauthorized_client")
+
+
+class McpOauthServer(models.AbstractModel):
+    _name = "mcp.oauth.server"
+    _description = "MCP OAuth 2.1 authorization server"
+
+    # ------------------------------------------------------------------
+    # Settings
+    # ------------------------------------------------------------------
+    @api.model
+    def _settings(self):
+        get = self.env["ir.config_parameter"].sudo().get_param
+
+        def as_int(key, default):
+            try:
+                return int(get(key) or default) or default
+            except ValueError:
+                return default
+
+        mode = get("mcp_server_oauth.registration_mode") or "open"
+        return {
+            "registration_mode": mode if mode in REGISTRATION_MODES else "open",
+            "redirect_allowlist": split_uris(get("mcp_server_oauth.redirect_uri_allowlist",
+                                                  DEFAULT_REDIRECT_ALLOWLIST)),
+            "remember_consent": get("mcp_server_oauth.remember_consent", "True") not in ("False", "0", ""),
+            "access_seconds": as_int("mcp_server_oauth.access_token_minutes", DEFAULT_ACCESS_TOKEN_MINUTES) * 60,
+            "refresh_days": as_int("mcp_server_oauth.refresh_token_days", DEFAULT_REFRESH_TOKEN_DAYS),
+            "default_scope": get("mcp_server_oauth.default_scope") or DEFAULT_SCOPE,
+        }
+
+    @api.model
+    def _scope_profiles(self):
+        """``{scope: access profile}`` of the scopes whose profile is set (and active) in Settings."""
+        get = self.env["ir.config_parameter"].sudo().get_param
+        ids = {}
+        for scope in SCOPES:
+            value = get("mcp_server_oauth.profile_%s_id" % SCOPE_SETTING[scope]) or ""
+            if value.isdigit():
+                ids[scope] = int(value)
+        active = self.env["mcp.access.profile"].sudo().search([("id", "in", list(ids.values()))])
+        return {scope: active.browse(profile_id) for scope, profile_id in ids.items() if profile_id in active.ids}
+
+    @api.model
+    def _scopes_supported(self):
+        return list(self._scope_profiles())
+
+    @api.model
+    def _challenge_scope(self):
+        """The scope a client should ask for when /mcp answers 401: the default scopes that are available."""
+        available = self._scope_profiles()
+        return format_scope([scope for scope in parse_scope(self._settings()["default_scope"]) if scope in available])
+
+    @api.model
+    def _scope_labels(self):
+        return {
+            SCOPE_READ: _("Read the records your access profile allows"),
+            SCOPE_WRITE: _("Create and change records"),
+            SCOPE_ADMIN: _("Delete records and use administrative tools"),
+        }
+
+    def _server(self, base_url, fetch_metadata=False):
+        return OdooAuthorizationServer(self.sudo().env, base_url, self._settings()["access_seconds"], fetch_metadata)
+
+    # ------------------------------------------------------------------
+    # /oauth/authorize (the logged-in user)
+    # ------------------------------------------------------------------
+    @api.model
+    def _authorize(self, httprequest, base_url, ip, decision=None):
+        """The authorization request (``decision`` None: GET), or the user's answer on the consent page
+        (``decision`` "allow" or anything else for deny, POST with a CSRF token checked by Odoo)."""
+        started = time.perf_counter()
+        server = self._server(base_url, fetch_metadata=True)
+        user = self.env.user
+        audit = {"method": "oauth/authorize", "ip": ip, "user_id": user.id, "started": started}
+        params = httprequest.args if decision is None else httprequest.form
+        try:
+            request = OdooOAuth2Request(httprequest, endpoint(base_url, AUTHORIZE_PATH), params)
+            grant = server.get_consent_grant(request, end_user=user)
+        except ClientMetadataError as exc:
+            return self._error_page(audit, str(exc), "protocol_error")
+        except OAuth2Error as error:
+            if error.redirect_uri and self._is_registered_redirect(params, error.redirect_uri):
+                # The client learns what was wrong at its own redirect URI.
+                self._audit(audit, "protocol_error", 302, "%s: %s" % (error.error, error.description))
+                return server.handle_error_response(request, error)
+            # Never redirect to a URI that is not the client's: no open redirect.
+            message = "%s: %s" % (error.error, error.description) if error.description else error.error
+            return self._error_page(audit, message, "protocol_error")
+        client = grant.client.record
+        audit["oauth_client_id"] = client.id
+        denied_url = server.handle_response(
+            *AccessDeniedError(redirect_uri=grant.redirect_uri, state=request.payload.state)()).header("Location")
+        if client.state == "pending":
+            return self._error_page(audit, _(
+                "%s is waiting for an administrator's approval before it can connect. Try again once "
+                "it is approved.", client.name), "denied", return_url=denied_url)
+        if not user.has_group("mcp_server.group_mcp_user"):
+            return self._error_page(audit, _(
+                "Your account may not connect applications to the MCP server. Ask your administrator for "
+                "the MCP User access right."), "denied", return_url=denied_url)
+        scopes = parse_scope(request.mcp_scope)
+        settings = self._settings()
+        if decision is None:
+            remembered = (settings["remember_consent"] and request.payload.data.get("prompt") != "consent"
+                          and self.env["mcp.oauth.grant"]._consent_remembered(
+                              client, user, scopes, request.mcp_profile))
+            if not remembered:
+                return self._consent_page(client, request, scopes, params)
+        elif decision != "allow":
+            self._audit(audit, "denied", 302, "the user denied access")
+            return OAuthReply(302, "", [("Location", denied_url)])
+        reply = server.create_authorization_response(request, grant_user=user, grant=grant)
+        self._audit(audit, "success" if reply.status == 302 else "protocol_error", reply.status)
+        return reply
+
+    def _is_registered_redirect(self, params, redirect_uri):
+        """Whether ``redirect_uri`` is registered for the request's client (some authlib errors, such as an
+        unsupported response type, carry the request's redirect URI before any client check)."""
+        client = self.env["mcp.oauth.client"]._for_oauth(params.get("client_id"))
+        return bool(client) and client._check_redirect_uri(redirect_uri)
+
+    def _consent_page(self, client, request, scopes, params):
+        redirect = urlsplit(request.payload.redirect_uri)
+        labels = self._scope_labels()
+        return OAuthReply(200, headers=PAGE_HEADERS, template="mcp_server_oauth.consent_page", values={
+            "client": client,
+            "logo_uri": client.logo_uri if (client.logo_uri or "").startswith("https://") else None,
+            "client_host": urlsplit(client.client_uri or client.client_id).hostname,
+            "redirect_host": redirect.netloc or redirect.scheme,
+            "verified": client.kind == "shared",
+            "scopes": [(scope, labels[scope]) for scope in scopes],
+            "profile": request.mcp_profile,
+            "user": self.env.user,
+            "params": [(key, value) for key, value in params.items(multi=True)
+                       if key not in ("csrf_token", "decision")],
+            "action": AUTHORIZE_PATH,
+        })
+
+    def _error_page(self, audit, message, status, return_url=None):
+        self._audit(audit, status, 400, message)
+        return OAuthReply(400, headers=PAGE_HEADERS, template="mcp_server_oauth.error_page",
+                          values={"message": message, "return_url": return_url})
+
+    # ------------------------------------------------------------------
+    # /oauth/token, /oauth/revoke, /oauth/register (clients, no user session)
+    # ------------------------------------------------------------------
+    @api.model
+    def _token(self, httprequest, base_url, ip):
+        server = self._server(base_url)
+        audit = {"method": "oauth/token", "ip": ip, "started": time.perf_counter()}
+        request = None
+        try:
+            request = OdooOAuth2Request(httprequest, endpoint(base_url, TOKEN_PATH), httprequest.form)
+            reply = server.create_token_response(request)
+        except ClientMetadataError as exc:
+            reply = self._json_error(400, "invalid_client", str(exc))
+        except OAuth2Error as error:
+            reply = server.handle_error_response(request, error)
+        grant = request.mcp_grant if request else None
+        client = server.authenticated_client
+        audit.update(oauth_client_id=client and client.id, oauth_grant_id=grant and grant.id,
+                     user_id=grant and grant.user_id.id)
+        self._audit_reply(audit, reply)
+        return reply
+
+    @api.model
+    def _revoke_token(self, httprequest, base_url, ip):
+        server = self._server(base_url)
+        audit = {"method": "oauth/revoke", "ip": ip, "started": time.perf_counter()}
+        request = None
+        try:
+            request = OdooOAuth2Request(httprequest, endpoint(base_url, REVOKE_PATH), httprequest.form)
+            reply = server.create_endpoint_response("revocation", request)
+        except ClientMetadataError as exc:
+            reply = self._json_error(400, "invalid_client", str(exc))
+        except OAuth2Error as error:
+            reply = server.handle_error_response(request, error)
+        if reply.status != 200:
+            # Successful revocations are audited by the grant or token they revoked.
+            client = server.authenticated_client
+            audit["oauth_client_id"] = client and client.id
+            self._audit_reply(audit, reply)
+        return reply
+
+    @api.model
+    def _register_client(self, httprequest, base_url, ip):
+        server = self._server(base_url)
+        audit = {"method": "oauth/register", "ip": ip, "started": time.perf_counter()}
+        if self._settings()["registration_mode"] == "off":
+            reply = self._json_error(403, "access_denied", "Dynamic client registration is disabled on this server; "
+                                                           "ask its administrator for a client id.")
+            self._audit(audit, "denied", 403, "registration is off")
+            return reply
+        body = httprequest.get_data(cache=False) if (httprequest.content_length or 0) <= MAX_REGISTRATION_BYTES \
+            else b""
+        try:
+            data = json.loads(body) if body else None
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        if not isinstance(data, dict):
+            reply = self._json_error(400, "invalid_client_metadata",
+                                     "The body must be a JSON object of client metadata (at most %s bytes)."
+                                     % MAX_REGISTRATION_BYTES)
+        else:
+            request = OdooJsonRequest(httprequest, endpoint(base_url, REGISTER_PATH), data)
+            reply = server.create_endpoint_response("client_registration", request)
+        if reply.status == 201:
+            client = self.env["mcp.oauth.client"].sudo().search([("client_id", "=", reply.body["client_id"])])
+            audit["oauth_client_id"] = client.id
+        self._audit_reply(audit, reply)
+        return reply
+
+    # ------------------------------------------------------------------
+    # Replies and audit
+    # ------------------------------------------------------------------
+    @api.model
+    def _json_error(self, status, error, description):
+        return OAuthReply(status, {"error": error, "error_description": description}, JSON_HEADERS)
+
+    def _audit_reply(self, audit, reply):
+        """Audit a JSON endpoint's reply: success, or the OAuth error it carries (never a token)."""
+        body = reply.body if isinstance(reply.body, dict) else {}
+        if reply.status < 400:
+            self._audit(audit, "success", reply.status)
+            return
+        error = body.get("error", "error")
+        status = "auth_failed" if error in AUTH_ERRORS else "denied" if reply.status == 403 else "protocol_error"
+        self._audit(audit, status, reply.status, "%s: %s" % (error, body.get("error_description") or ""))
+
+    def _audit(self, audit, status, http_status, error=None):
+        started = audit.pop("started")
+        self.env["mcp.audit.log"].sudo()._log(dict(
+            audit, status=status, http_status=http_status, error=error,
+            duration_ms=(time.perf_counter() - started) * 1000.0))

@@ -1,0 +1,1 @@
+from . import mcp_oauth_client_wizard
