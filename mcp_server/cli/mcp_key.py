@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.cli import Command
+from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
@@ -65,7 +66,7 @@ class McpKeyCommand(Command):
                 sys.exit("mcp-key: error: the mcp_server module is not installed in %r" % opts.database)
             try:
                 secret = self._create_key(env, opts, grants)
-            except ValueError as exc:
+            except (ValueError, UserError) as exc:  # UserError: a constraint of the key or profile
                 cr.rollback()
                 sys.exit("mcp-key: error: %s" % exc)
         print(secret)
@@ -121,7 +122,7 @@ class McpKeyCommand(Command):
                            if isinstance(leaf, list) and leaf[0].split(".")[0] not in env[model_name]._fields]
                 if unknown:
                     raise ValueError("--domain for %s: unknown field(s) %s" % (model_name, ", ".join(unknown)))
-                rule["domain"] = json.dumps(grant["domain"])
+                rule["domain"] = repr(grant["domain"])  # Odoo's syntax: True, not JSON's true
             if grant["fields"]:
                 field_records = env["ir.model.fields"].search(
                     [("model_id", "=", model.id), ("name", "in", grant["fields"])])

@@ -4,6 +4,7 @@ The string syntax is parsed with :mod:`ast` and only literals are accepted
 (lists, tuples, strings, numbers, booleans, None): nothing is ever evaluated.
 """
 import ast
+import json
 
 OPERATORS = {
     "=", "!=", ">", ">=", "<", "<=", "=?", "=like", "=ilike", "like", "not like",
@@ -41,14 +42,23 @@ def parse_domain(value):
     if value in (None, "", []):
         return []
     if isinstance(value, str):
-        try:
-            tree = ast.parse(value.strip(), mode="eval")
-        except SyntaxError as exc:
-            raise DomainError("the domain is not valid syntax: %s" % exc.msg) from None
-        value = _literal(tree.body)
+        value = _parse_text(value.strip())
     if not isinstance(value, (list, tuple)):
         raise DomainError("a domain must be a list of conditions such as [[\"name\", \"ilike\", \"acme\"]]")
     return [_normalize_item(item, index) for index, item in enumerate(value)]
+
+
+def _parse_text(text):
+    """Odoo's syntax (``[('active', '=', True)]``), or the same domain written as JSON text."""
+    try:
+        return _literal(ast.parse(text, mode="eval").body)
+    except (SyntaxError, DomainError) as exc:
+        try:
+            return json.loads(text)
+        except ValueError:
+            if isinstance(exc, DomainError):
+                raise
+            raise DomainError("the domain is not valid syntax: %s" % exc.msg) from None
 
 
 def _normalize_item(item, index):
@@ -70,7 +80,15 @@ def _normalize_item(item, index):
         value = parse_domain(value)
     elif isinstance(value, tuple):
         value = list(value)
+    if operator not in ("any", "not any") and not _is_scalar(value) and not (
+            isinstance(value, list) and all(_is_scalar(v) for v in value)):
+        raise DomainError("item %d: the value must be a string, number, boolean, null or a flat list of those"
+                          % index)
     return [field, operator, value]
+
+
+def _is_scalar(value):
+    return value is None or isinstance(value, (str, int, float, bool))
 
 
 def check_structure(domain):
