@@ -57,7 +57,7 @@ def _parse_text(text):
             return json.loads(text)
         except ValueError:
             if isinstance(exc, DomainError):
-                raise
+                raise exc from None
             raise DomainError("the domain is not valid syntax: %s" % exc.msg) from None
 
 
