@@ -1,0 +1,1 @@
+from . import mcp_ai_preview_wizard

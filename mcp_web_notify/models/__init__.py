@@ -1,0 +1,2 @@
+from . import res_users
+from . import mcp_tools_notify

@@ -1,0 +1,2 @@
+from . import test_notify_api
+from . import test_notify_tool
