@@ -13,8 +13,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import anyio
 import httpx
 import pytest
-from conftest import MCP_URL, ODOO_URL, TAG
 from playwright.async_api import async_playwright
+
+from conftest import MCP_URL, ODOO_URL, TAG
 from servers import odoo_rpc
 
 CHROMIUM = "/usr/bin/chromium"

@@ -4,6 +4,7 @@ import secrets
 
 import httpx
 import pytest
+
 from conftest import MCP_URL, ODOO_URL, RawClient, max_audit_id
 from oauth_helpers import (  # noqa: F401 (callback, oauth_user: fixtures)
     TOKEN_URL,

@@ -2,6 +2,7 @@
 import pytest
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import OAuth2Client
+
 from conftest import MCP_URL, PROTOCOL_VERSION, TAG, RawClient
 from oauth_helpers import TOKEN_URL, oauth_user  # noqa: F401 (oauth_user: a fixture)
 from servers import odoo_rpc

@@ -1,11 +1,12 @@
 """The official MCP SDK's OAuth client provider against the live server (the browser step driven by Playwright)."""
 import httpx2
 import pytest
-from conftest import MCP_URL, TAG
 from mcp import ClientSession
 from mcp.client.auth import OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
+
+from conftest import MCP_URL, TAG
 from oauth_helpers import browser_page, callback, log_in_and_decide, oauth_user  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.anyio

@@ -24,7 +24,8 @@ CORS_ALLOW_HEADERS = "Authorization, Content-Type, Accept, MCP-Protocol-Version,
 CORS_EXPOSE_HEADERS = "MCP-Session-Id, MCP-Protocol-Version, WWW-Authenticate"
 SESSIONLESS_METHODS = {"initialize", "ping"}
 RATE_LIMITED = -32000
-STREAM_SECONDS = 300
+# Below Odoo's default limit_time_real (120 s), past which a worker handling the request is killed.
+STREAM_SECONDS = 60
 STREAM_POLL_SECONDS = 0.25
 
 
