@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Latency and throughput of one ``search_read``: ORM, a bare Odoo route, MCP ``/mcp``, Odoo's ``/jsonrpc``.
+"""Latency and throughput of one ``search_read``: ORM, a bare Odoo route, MCP, Odoo's JSON-RPC and XML-RPC.
 
 The script needs a Python in which ``import odoo`` works (the one that runs Odoo 18) and a
 PostgreSQL server Odoo can reach. It:
@@ -9,7 +9,8 @@ PostgreSQL server Odoo can reach. It:
 2. loads 2 000 partners (every tenth in Paris);
 3. creates an MCP key (``odoo-bin mcp-key --grant res.partner:read``) and an Odoo API key, both
    acting as the administrator;
-4. starts ``odoo-bin`` threaded (``--workers 0``) on a free local port;
+4. starts ``odoo-bin`` on a free local port, threaded (``--workers 0``) and then in prefork mode
+   (``--workers 4``) by default (``--workers``);
 5. measures, side by side, the same query
    ``search_read([('city', '=', 'Paris')], ['id', 'name', 'email'], limit=80)``:
 
@@ -18,6 +19,7 @@ PostgreSQL server Odoo can reach. It:
      and no authentication: the lowest an Odoo route can reach;
    * **MCP**: ``tools/call`` ``search_read`` on ``/mcp`` within an MCP session;
    * **JSON-RPC**: ``execute_kw`` on ``/jsonrpc`` with the API key as password;
+   * **XML-RPC**: ``execute_kw`` on ``/xmlrpc/2/object``, likewise;
 
    at each concurrency level (client threads), after a warm-up, and prints p50/p95/p99 latency
    and throughput as a Markdown table;
@@ -25,7 +27,7 @@ PostgreSQL server Odoo can reach. It:
 
 Example::
 
-    python3 bench/bench_search_read.py --requests 500 --concurrency 1,8
+    python3 bench/bench_search_read.py --requests 300 --concurrency 1,8,32 --workers 0,4
 """
 import argparse
 import http.client
@@ -42,6 +44,7 @@ import tempfile
 import threading
 import time
 import uuid
+import xmlrpc.client
 
 QUERY_DOMAIN = [["city", "=", "Paris"]]
 QUERY_FIELDS = ["id", "name", "email"]
@@ -64,11 +67,13 @@ def parse_args(argv=None):
     parser.add_argument("--addons-path", help="Odoo addons path; default: Odoo's own addons and this repository")
     parser.add_argument("--db", help="name of the database to create (must not exist); default: a random name")
     parser.add_argument("--keep-db", action="store_true", help="keep the database at the end")
-    parser.add_argument("--requests", type=int, default=500, metavar="N",
+    parser.add_argument("--requests", type=int, default=300, metavar="N",
                         help="measured requests per path and concurrency level (default: 500)")
     parser.add_argument("--warmup", type=int, default=50, metavar="N",
                         help="unmeasured requests per path before measuring (default: 50)")
-    parser.add_argument("--concurrency", default="1,8", metavar="LIST",
+    parser.add_argument("--workers", default="0,4", metavar="LIST",
+                        help="Odoo server modes to measure: 0 = threaded, N = prefork with N workers (default 0,4)")
+    parser.add_argument("--concurrency", default="1,8,32", metavar="LIST",
                         help="comma-separated numbers of client threads (default: 1,8)")
     parser.add_argument("--rounds", type=int, default=10, metavar="N",
                         help="interleave the paths in N slices of the requests, so that load changes on the "
@@ -79,8 +84,11 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     try:
         args.concurrency = [int(c) for c in args.concurrency.split(",") if c.strip()]
+        args.workers = [int(w) for w in args.workers.split(",") if w.strip()]
     except ValueError:
-        parser.error("--concurrency: expected numbers separated by commas, e.g. 1,8")
+        parser.error("--concurrency and --workers: expected numbers separated by commas, e.g. 1,8")
+    if not args.workers or min(args.workers) < 0:
+        parser.error("--workers: expected 0 (threaded) or worker counts, e.g. 0,4")
     if not args.concurrency or min(args.concurrency) < 1 or args.requests < 1 or args.warmup < 0 or args.rounds < 1:
         parser.error("--requests, --rounds and --concurrency must be positive numbers")
     return args
@@ -288,6 +296,17 @@ def make_jsonrpc(port, db, uid, api_key):
     return factory
 
 
+def make_xmlrpc(port, db, uid, api_key):
+    def factory():
+        proxy = xmlrpc.client.ServerProxy("http://127.0.0.1:%d/xmlrpc/2/object" % port, allow_none=True)
+
+        def call():
+            return len(proxy.execute_kw(db, uid, api_key, "res.partner", "search_read", [QUERY_DOMAIN],
+                                        {"fields": QUERY_FIELDS, "limit": QUERY_LIMIT}))
+        return call
+    return factory
+
+
 # ----------------------------------------------------------------------
 # Measurement
 # ----------------------------------------------------------------------
@@ -411,41 +430,49 @@ def main(argv=None):
         mcp_key = run(odoo_bin + common + ["mcp-key", "-d", args.db, "--login", login, "--name", "bench",
                                            "--grant", "res.partner:read"], "create MCP key").strip().splitlines()[-1]
 
-        port = free_port()
-        with open(server_log_path, "w", encoding="utf-8") as server_log:
-            server = subprocess.Popen(
-                odoo_bin + common + ["-d", args.db, "--http-interface=127.0.0.1", "--http-port=%d" % port,
-                                     "--workers=0", "--max-cron-threads=0", "--log-level=warn"],
-                stdout=server_log, stderr=subprocess.STDOUT)
-        wait_for_server(port, server)
-        log("odoo-bin serving on 127.0.0.1:%d (threaded)" % port)
+        def paths_for(port):
+            return [
+                ("ORM (in-process)", make_orm(odoo_side, uid)),
+                ("Bare Odoo route (floor)", make_floor(port, uid)),
+                ("MCP tools/call (/mcp)", make_mcp(port, mcp_key)),
+                ("Odoo /jsonrpc execute_kw", make_jsonrpc(port, args.db, uid, api_key)),
+                ("Odoo XML-RPC execute_kw", make_xmlrpc(port, args.db, uid, api_key)),
+            ]
 
-        paths = [
-            ("ORM (in-process)", make_orm(odoo_side, uid)),
-            ("Bare Odoo route (floor)", make_floor(port, uid)),
-            ("MCP tools/call (/mcp)", make_mcp(port, mcp_key)),
-            ("Odoo /jsonrpc execute_kw", make_jsonrpc(port, args.db, uid, api_key)),
-        ]
         rows = []
-        for concurrency in args.concurrency:
-            results = measure_interleaved(paths, args.requests, args.warmup, concurrency, args.rounds)
-            for name, _factory in paths:
-                latencies, wall = results[name]
-                row = (name, concurrency, percentile(latencies, 50) * 1000, percentile(latencies, 95) * 1000,
-                       percentile(latencies, 99) * 1000, len(latencies) / wall)
-                log("%-26s c=%-2d p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  %7.1f req/s" % row)
-                rows.append(row)
+        for workers in args.workers:
+            port = free_port()
+            with open(server_log_path, "w", encoding="utf-8") as server_log:
+                server = subprocess.Popen(
+                    odoo_bin + common + ["-d", args.db, "--http-interface=127.0.0.1", "--http-port=%d" % port,
+                                         "--workers=%d" % workers, "--max-cron-threads=0", "--log-level=warn"],
+                    stdout=server_log, stderr=subprocess.STDOUT)
+            wait_for_server(port, server)
+            mode = "threaded" if not workers else "%d workers" % workers
+            log("odoo-bin serving on 127.0.0.1:%d (%s)" % (port, mode))
+            paths = paths_for(port)
+            for concurrency in args.concurrency:
+                results = measure_interleaved(paths, args.requests, args.warmup, concurrency, args.rounds)
+                for name, _factory in paths:
+                    latencies, wall = results[name]
+                    row = (mode, name, concurrency, percentile(latencies, 50) * 1000,
+                           percentile(latencies, 95) * 1000, percentile(latencies, 99) * 1000,
+                           len(latencies) / wall)
+                    log("%-10s %-26s c=%-2d p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  %7.1f req/s" % row)
+                    rows.append(row)
+            server.terminate()
+            server.wait(timeout=60)
+            server = None
 
         lines = [
             "`search_read` of %d `res.partner` (3 fields, domain `city = Paris`) among %d partners; "
-            "%d requests per row (paths interleaved in %d rounds) after %d warm-up; %s; Odoo threaded "
-            "(`--workers 0`)." % (QUERY_LIMIT, PARTNERS, args.requests, args.rounds, args.warmup,
-                                  machine_description()),
+            "%d requests per row (paths interleaved in %d rounds) after %d warm-up; %s." % (
+                QUERY_LIMIT, PARTNERS, args.requests, args.rounds, args.warmup, machine_description()),
             "",
-            "| Path | Concurrency | p50 (ms) | p95 (ms) | p99 (ms) | Throughput (req/s) |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| Odoo | Path | Concurrency | p50 (ms) | p95 (ms) | p99 (ms) | Throughput (req/s) |",
+            "|---|---|---:|---:|---:|---:|---:|",
         ]
-        lines += ["| %s | %d | %.2f | %.2f | %.2f | %.1f |" % row for row in rows]
+        lines += ["| %s | %s | %d | %.2f | %.2f | %.2f | %.1f |" % row for row in rows]
         table = "\n".join(lines)
         print(table)
         if args.output:
