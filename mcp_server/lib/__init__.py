@@ -4,3 +4,4 @@ from . import domain_parser
 from . import suggestions
 from . import call_context
 from . import ip_rules
+from . import own_transaction

@@ -4,13 +4,12 @@ import secrets
 import time
 from datetime import timedelta
 
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
-
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..lib.ip_rules import IpRuleError, parse_networks
+from ..lib.own_transaction import own_transaction
 
 _logger = logging.getLogger(__name__)
 
@@ -298,17 +297,11 @@ class McpApiKey(models.Model):
         if now - _last_used_written.get(key_id, 0) < LAST_USED_THROTTLE_SECONDS:
             return
         _last_used_written[key_id] = now
-        query = SQL(
-            """INSERT INTO mcp_api_key_usage (key_id, last_used) VALUES (%s, (now() at time zone 'UTC'))
-               ON CONFLICT (key_id) DO UPDATE SET last_used = EXCLUDED.last_used""", key_id)
-        registry = self.env.registry
-        if registry.in_test_mode():
-            self.env.cr.execute(query)
-            return
-        # Its own short READ COMMITTED transaction: other workers may record the same key's use concurrently.
-        with registry.cursor() as cr:
-            cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-            cr.execute(query)
+        # Its own transaction: other workers may record the same key's use concurrently.
+        with own_transaction(self.env) as cr:
+            cr.execute(SQL(
+                """INSERT INTO mcp_api_key_usage (key_id, last_used) VALUES (%s, (now() at time zone 'UTC'))
+                   ON CONFLICT (key_id) DO UPDATE SET last_used = EXCLUDED.last_used""", key_id))
 
     @api.autovacuum
     def _gc_key_usage(self):

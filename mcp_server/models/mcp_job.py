@@ -3,13 +3,12 @@ import json
 import logging
 import time
 
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib.call_context import CallContext
+from ..lib.own_transaction import own_transaction
 from .mcp_session import credential_ref, recorded_credential
 
 _logger = logging.getLogger(__name__)
@@ -208,7 +207,7 @@ class McpJob(models.Model):
 
     def _progress_reporter(self):
         """A callback that publishes progress at once (own transaction) and stops a cancelled job."""
-        job_id, registry = self.id, self.env.registry
+        job_id, env = self.id, self.env
         last = {"at": 0.0}
 
         def report(done, total, message=None):
@@ -217,9 +216,7 @@ class McpJob(models.Model):
                 return
             last["at"] = now
             percent = round(done * 100.0 / total, 1) if total else 0.0
-            with registry.cursor() as cr:
-                if not registry.in_test_mode():
-                    cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            with own_transaction(env) as cr:
                 cr.execute(SQL(
                     """UPDATE mcp_job SET progress = %s, progress_message = %s WHERE id = %s
                        RETURNING cancel_requested""", percent, message, job_id))

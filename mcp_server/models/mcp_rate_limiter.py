@@ -8,10 +8,10 @@ request more than the limit through.
 import logging
 import time
 
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
-
 from odoo import api, models
 from odoo.tools import SQL
+
+from ..lib.own_transaction import RollBack, own_transaction
 
 _logger = logging.getLogger(__name__)
 
@@ -144,21 +144,11 @@ class McpRateLimiter(models.AbstractModel):
     def _check_postgres(self, counters):
         """Atomic check-and-increment in PostgreSQL, committed at once in its own transaction
         (READ COMMITTED, so concurrent workers queue on the row lock instead of failing)."""
-        registry = self.env.registry
-        if registry.in_test_mode():
-            # Odoo's test cursor is shared with the test: use a savepoint of it instead.
-            with self.env.cr.savepoint(flush=False) as savepoint:
-                exhausted = self._increment_counters(self.env.cr, counters)
-                if exhausted:
-                    savepoint.rollback()
-            return exhausted
-        with registry.cursor() as cr:
-            cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+        exhausted = 0
+        with own_transaction(self.env) as cr:
             exhausted = self._increment_counters(cr, counters)
             if exhausted:
-                cr.rollback()
-            else:
-                cr.commit()
+                raise RollBack()
         return exhausted
 
     @api.model

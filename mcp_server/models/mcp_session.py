@@ -2,10 +2,10 @@ import secrets
 import time
 from datetime import timedelta
 
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
-
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
+
+from ..lib.own_transaction import own_transaction
 
 LAST_SEEN_THROTTLE_SECONDS = 60
 # Per-worker throttle of the "last seen" write: {session row id: monotonic time of the last write}.
@@ -75,14 +75,8 @@ class McpSession(models.Model):
         if now - _last_seen_written.get(row_id, 0) < LAST_SEEN_THROTTLE_SECONDS:
             return
         _last_seen_written[row_id] = now
-        query = SQL("UPDATE mcp_session SET last_seen = (now() at time zone 'UTC') WHERE id = %s", row_id)
-        registry = self.env.registry
-        if registry.in_test_mode():
-            self.env.cr.execute(query)
-            return
-        with registry.cursor() as cr:
-            cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-            cr.execute(query)
+        with own_transaction(self.env) as cr:
+            cr.execute(SQL("UPDATE mcp_session SET last_seen = (now() at time zone 'UTC') WHERE id = %s", row_id))
 
     @api.model
     def _end(self, session_id, credential):

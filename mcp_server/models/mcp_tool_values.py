@@ -128,15 +128,22 @@ class McpToolValues(models.AbstractModel):
         labels = {}
         for comodel_name, ids in wanted.items():
             comodel = self.env[comodel_name].with_context(records.env.context)
-            if not policy.allows(comodel_name, "read") or not policy.field_allowed(comodel, "display_name"):
-                continue
-            visible = policy.ids_in_scope(comodel, ids)
-            for record in comodel.browse(sorted(visible)):
-                try:
-                    labels[(comodel_name, record.id)] = record.display_name
-                except Exception:  # noqa: BLE001 - a label we may not read stays out
-                    continue
+            for record_id, label in self._visible_names(comodel, ids, policy).items():
+                labels[(comodel_name, record_id)] = label
         return labels
+
+    @api.model
+    def _visible_names(self, comodel, ids, policy):
+        """``{id: display name}`` of the records among ``ids`` whose name the key may see."""
+        if not policy.allows(comodel._name, "read") or not policy.field_allowed(comodel, "display_name"):
+            return {}
+        names = {}
+        for record in comodel.browse(sorted(policy.ids_in_scope(comodel, ids))):
+            try:
+                names[record.id] = record.display_name
+            except Exception:  # noqa: BLE001 - a label we may not read stays out
+                continue
+        return names
 
     @api.model
     def _format_row(self, records, row, names, labels):

@@ -113,16 +113,9 @@ class McpToolsAnalytics(models.AbstractModel):
             field = model._fields[spec.split(":")[0]]
             if field.type != "many2one":
                 continue
-            comodel = self.env[field.comodel_name]
-            if not policy.allows(comodel._name, "read") or not policy.field_allowed(comodel, "display_name"):
-                continue
             ids = {row[index].id for row in rows if row[index]}
-            visible = policy.ids_in_scope(comodel, ids)
-            for record in comodel.browse(sorted(visible)):
-                try:
-                    labels[(spec, record.id)] = record.display_name
-                except Exception:  # noqa: BLE001 - a label we may not read stays out
-                    continue
+            for record_id, label in self._visible_names(self.env[field.comodel_name], ids, policy).items():
+                labels[(spec, record_id)] = label
         return labels
 
     @api.model
@@ -270,10 +263,10 @@ class McpToolsAnalytics(models.AbstractModel):
         groups = self._grouped(call, args, model, domain, [*rows, column], [measure])
         columns, table, column_totals = [], {}, {}
         for group in groups:
-            column_key = _key(group[column])
+            column_key = group_key(group[column])
             if column_key not in columns:
                 columns.append(column_key)
-            row_key = tuple(_key(group[spec]) for spec in rows)
+            row_key = tuple(group_key(group[spec]) for spec in rows)
             entry = table.setdefault(row_key, {"row": {spec: group[spec] for spec in rows}, "values": {}, "total": 0})
             value = group[measure] or 0
             entry["values"][column_key] = value
@@ -360,7 +353,7 @@ class McpToolsAnalytics(models.AbstractModel):
         rows = {}
         for label, groups in zip(("a", "b"), results, strict=True):
             for group in groups:
-                row_key = tuple(_key(group[spec]) for spec in groupby)
+                row_key = tuple(group_key(group[spec]) for spec in groupby)
                 row = rows.setdefault(row_key, {spec: group[spec] for spec in groupby})
                 for measure in measures:
                     row.setdefault(measure, {"a": 0, "b": 0})[label] = group[measure] or 0
@@ -394,14 +387,14 @@ class McpToolsAnalytics(models.AbstractModel):
         if field.type not in ("selection", "many2one"):
             raise ToolError(_("The stage field must be a selection or many2one field; %s is a %s.", name, field.type))
         groups = self._grouped(call, args, model, domain, groupby, ["__count"])
-        counts = {_key(g[name]): g["__count"] for g in groups}
-        labels = {_key(g[name]): g[name] for g in groups}
+        counts = {group_key(g[name]): g["__count"] for g in groups}
+        labels = {group_key(g[name]): g[name] for g in groups}
         if args.get("stages"):
             order = list(args["stages"])
         elif field.type == "selection":
             order = [key for key, _label in field._description_selection(model.env)]
         else:
-            order = [_key(g[name]) for g in self._grouped(call, args, model, domain, groupby, ["__count"],
+            order = [group_key(g[name]) for g in self._grouped(call, args, model, domain, groupby, ["__count"],
                                                           order="%s asc" % name)]
         selection = dict(field._description_selection(model.env)) if field.type == "selection" else {}
         stages, reached = [], 0
@@ -462,8 +455,8 @@ class McpToolsAnalytics(models.AbstractModel):
             for start, data in sorted(cohorts.items())]}
 
 
-def _key(value):
-    """A hashable key of a formatted group value."""
+def group_key(value):
+    """A hashable key of a formatted group value (``{id, name}`` → id, lists → tuples)."""
     if isinstance(value, dict):
         return value.get("id")
     if isinstance(value, list):

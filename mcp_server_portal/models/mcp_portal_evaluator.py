@@ -13,7 +13,7 @@ import pytz
 from odoo import _, api, models
 from odoo.addons.mcp_server.lib.call_context import CallContext
 from odoo.addons.mcp_server.lib.jsonrpc import ToolError
-from odoo.addons.mcp_server.models.mcp_tools_analytics import MAX_GROUPS
+from odoo.addons.mcp_server.models.mcp_tools_analytics import MAX_GROUPS, group_key
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.osv import expression
 
@@ -148,7 +148,7 @@ class McpPortalEvaluator(models.AbstractModel):
             for day_range in day_ranges:
                 groups = self._grouped(ctx, model, self._domain(ctx, model, config, [day_range]), list(groupby),
                                        measures)
-                results.append({tuple(_key(g[s]) for s in groupby): {m: g[m] for m in measures} for g in groups})
+                results.append({tuple(group_key(g[s]) for s in groupby): {m: g[m] for m in measures} for g in groups})
             return results, {}
         date_spec = "%s:%s" % (config["date_field"], coarsest_granularity(day_ranges))
         parts = list(dict.fromkeys(p for m in measures for p in _parts(m)))
@@ -162,7 +162,7 @@ class McpPortalEvaluator(models.AbstractModel):
             if not group[date_spec]:
                 continue
             day = datetime.date.fromisoformat(group[date_spec][:10])
-            key = tuple(_key(group[s]) for s in groupby)
+            key = tuple(group_key(group[s]) for s in groupby)
             labels[key] = {s: group[s] for s in groupby}
             for index, (start, end) in enumerate(day_ranges):
                 if start <= day <= end:
@@ -245,17 +245,17 @@ class McpPortalEvaluator(models.AbstractModel):
         else:
             groups = self._grouped(ctx, model, domain, groupby, measures, order=config.get("order"),
                                    limit=config.get("limit"))
-            x_keys = list(dict.fromkeys(_key(g[x_spec]) for g in groups))
-            x_values = {_key(g[x_spec]): g[x_spec] for g in groups}
+            x_keys = list(dict.fromkeys(group_key(g[x_spec]) for g in groups))
+            x_values = {group_key(g[x_spec]): g[x_spec] for g in groups}
         if len(groupby) == 2:
             series_spec, measure = groupby[1], measures[0]
-            series = list(dict.fromkeys(_key(g[series_spec]) for g in groups))
-            series_values = {_key(g[series_spec]): g[series_spec] for g in groups}
-            table = {(_key(g[x_spec]), _key(g[series_spec])): g[measure] for g in groups}
+            series = list(dict.fromkeys(group_key(g[series_spec]) for g in groups))
+            series_values = {group_key(g[series_spec]): g[series_spec] for g in groups}
+            table = {(group_key(g[x_spec]), group_key(g[series_spec])): g[measure] for g in groups}
             datasets = [{"label": ctx.format._group_label(model, series_spec, series_values[s]),
                          "data": [table.get((x, s)) or 0 for x in x_keys]} for s in series]
         else:
-            table = {_key(g[x_spec]): g for g in groups}
+            table = {group_key(g[x_spec]): g for g in groups}
             datasets = [{"label": ctx.format._measure_label(model, m, labels),
                          "data": [(table.get(x) or {}).get(m) or 0 for x in x_keys]} for m in measures]
         for dataset in datasets:
@@ -311,7 +311,7 @@ class McpPortalEvaluator(models.AbstractModel):
             field_name = spec.split(":")[0]
             domain = expression.AND([self._domain(ctx, model, config, [current] if current else []),
                                      [(field_name, "in", config["compare_values"])]])
-            groups = {_key(g[spec]): g for g in self._grouped(ctx, model, domain, groupby, measures)}
+            groups = {group_key(g[spec]): g for g in self._grouped(ctx, model, domain, groupby, measures)}
             pair = [groups.get(value, {}) for value in config["compare_values"]]
             many2one = model._fields[field_name].type == "many2one"
             names = [ctx.format._group_label(model, spec, g[spec] if g else {"id": value} if many2one else value)
@@ -452,22 +452,10 @@ class McpPortalEvaluator(models.AbstractModel):
             choices = [True, False]
         names = {}
         if field.type == "many2one" and choices:
-            comodel = ctx.scope.env[field.comodel_name]
-            if ctx.policy.allows(comodel._name, "read") and ctx.policy.field_allowed(comodel, "display_name"):
-                visible = ctx.policy.ids_in_scope(comodel, choices)
-                names = {record.id: record.display_name for record in comodel.browse(sorted(visible))}
+            names = ctx.registry._visible_names(ctx.scope.env[field.comodel_name], choices, ctx.policy)
         info["choices"] = [{"value": c, "label": names.get(c) or ctx.format._group_label(
             model, field.name, {"id": c} if field.type == "many2one" else c)} for c in choices]
         return info
-
-
-def _key(value):
-    """A hashable key of a group value shaped by the analytics helper."""
-    if isinstance(value, dict):
-        return value.get("id")
-    if isinstance(value, list):
-        return tuple(value)
-    return value
 
 
 def _sort_value(value):
