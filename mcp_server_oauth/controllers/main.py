@@ -10,7 +10,9 @@ CORS_HEADERS = [
     ("Access-Control-Allow-Headers", "Authorization, Content-Type, MCP-Protocol-Version"),
     ("Access-Control-Max-Age", "86400"),
 ]
-METADATA_CACHE = [("Cache-Control", "public, max-age=300")]
+# The documents name this server's public origin, chosen among the configured ones by the request's
+# host: never stored by shared caches.
+METADATA_CACHE = [("Cache-Control", "no-store")]
 
 
 class McpOauthController(http.Controller):
@@ -76,8 +78,7 @@ class McpOauthController(http.Controller):
 
     @staticmethod
     def _base_url():
-        # host_url follows X-Forwarded-Host/-Proto when Odoo runs with --proxy-mode.
-        return request.httprequest.host_url.rstrip("/")
+        return request.env["mcp.oauth.server"]._public_base_url(request.httprequest)
 
     @staticmethod
     def _json(status, body, headers=(), cors=True):

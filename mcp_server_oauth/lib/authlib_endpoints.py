@@ -1,4 +1,6 @@
 """Token revocation (RFC 7009) and dynamic client registration (RFC 7591), as authlib endpoints."""
+from urllib.parse import quote
+
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7591 import ClientRegistrationEndpoint, InvalidClientMetadataError, InvalidRedirectURIError
 
@@ -11,6 +13,7 @@ REGISTRATION_METADATA = {
     "grant_types_supported": ["authorization_code", "refresh_token"],
     "token_endpoint_auth_methods_supported": ["none", "client_secret_basic", "client_secret_post"],
 }
+DESCRIPTION_SAFE = " !#$%&'()*+,-./:;<=>?@[]^_`{|}~"
 REGISTRATION_ERRORS = {
     "invalid_redirect_uri": InvalidRedirectURIError,
     "invalid_client_metadata": InvalidClientMetadataError,
@@ -44,10 +47,15 @@ class McpRegistrationEndpoint(ClientRegistrationEndpoint):
 
     def extract_client_metadata(self, request):
         metadata = super().extract_client_metadata(request)
-        problem = self.server.env["mcp.oauth.client"]._registration_problem(metadata)
+        problem = self.server.env["mcp.oauth.client"]._registration_problem(
+            dict(metadata, application_type=request.payload.data.get("application_type")))
         if problem:
             error, description = problem
-            raise REGISTRATION_ERRORS[error](description)
+            # An OAuth error description holds printable ASCII but no quote or backslash (RFC 6749 §5.2).
+            raise REGISTRATION_ERRORS[error](quote(description, safe=DESCRIPTION_SAFE))
+        if request.payload.data.get("application_type"):
+            # OpenID Connect's claim, kept (authlib's RFC 7591 claims leave it out).
+            metadata["application_type"] = request.payload.data["application_type"]
         request.mcp_client_metadata = metadata
         return metadata
 

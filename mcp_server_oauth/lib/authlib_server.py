@@ -6,6 +6,7 @@ answer, where clients live and where tokens are stored. One instance serves one 
 """
 from collections import defaultdict
 
+from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc6749 import AuthorizationServer, JsonPayload, JsonRequest, OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc6749.errors import InvalidScopeError, OAuth2Error
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
@@ -21,7 +22,7 @@ from .authlib_models import ClientAdapter
 from .reply import OAuthReply
 from .scopes import format_scope
 from .token_secrets import ACCESS_MARKER, REFRESH_MARKER, new_secret
-from .urls import canonical_resource, resource_matches
+from .urls import canonical_resource, issuer, resource_matches
 
 
 class InvalidTargetError(OAuth2Error):
@@ -112,6 +113,11 @@ class OdooAuthorizationServer(AuthorizationServer):
         return request
 
     def handle_response(self, status_code, payload, headers):
+        """Every redirect this server answers is an authorization response going back to the client
+        (success or error): it names this issuer (RFC 9207), so the client can tell which server answered."""
+        if status_code == 302:
+            headers = [(name, add_params_to_uri(value, [("iss", issuer(self.base_url))])
+                        if name.lower() == "location" else value) for name, value in headers]
         return OAuthReply(status_code, payload, headers)
 
     def send_signal(self, name, *args, **kwargs):

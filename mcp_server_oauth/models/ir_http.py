@@ -11,13 +11,13 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _mcp_authenticate_token(cls, env, token):
         """OAuth access tokens (``mcpo_at_…``) are checked here, bound to the resource they were
-        issued for: this server's ``/mcp`` as reached by the current request. Other tokens (MCP keys,
+        issued for: this server's ``/mcp`` at the public origin the request reached. Other tokens (MCP keys,
         Odoo API keys) go to the core."""
         if not token or not token.startswith(OAUTH_MARKER):
             return super()._mcp_authenticate_token(env, token)
         if not request:
             return None, "no request to check the OAuth token's audience against"
-        resource = canonical_resource(request.httprequest.host_url)
+        resource = canonical_resource(env["mcp.oauth.server"]._public_base_url(request.httprequest))
         return env["mcp.oauth.token"].sudo()._authenticate_access(token, resource)
 
     @classmethod

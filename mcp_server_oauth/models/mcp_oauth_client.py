@@ -6,8 +6,15 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..lib.cimd_fetch import ClientMetadataError, fetch_client_metadata
-from ..lib.redirect_uris import allowlisted, redirect_uri_error, redirect_uri_matches, split_uris
-from ..lib.scopes import SCOPES, format_scope, highest_scope, parse_scope
+from ..lib.redirect_uris import (
+    APPLICATION_TYPES,
+    allowlisted,
+    application_type_error,
+    redirect_uri_error,
+    redirect_uri_matches,
+    split_uris,
+)
+from ..lib.scopes import SCOPES, format_scope, parse_scope
 from ..lib.token_secrets import CLIENT_SECRET_MARKER, hash_secret, new_client_id, new_secret
 
 _logger = logging.getLogger(__name__)
@@ -69,6 +76,10 @@ class McpOauthClient(models.Model):
         "mcp.access.profile", string="Access profile", ondelete="restrict",
         help="When set, every connection of this client uses this profile, whatever its scopes. "
              "Otherwise the profile of the highest granted scope applies (see Settings).")
+    application_type = fields.Selection(
+        [("web", "Web application"), ("native", "Native application")], string="Application type", readonly=True,
+        help="Declared at registration: web applications use https redirect URIs on a public host; native "
+             "applications (desktop, command line, mobile) a loopback port or their own URI scheme.")
     logo_uri = fields.Char(string="Logo URL")
     client_uri = fields.Char(string="Home page")
     contacts = fields.Char()
@@ -189,9 +200,7 @@ class McpOauthClient(models.Model):
     def _profile_for_scopes(self, scopes):
         """The client's own profile, or the profile of the highest scope."""
         self.ensure_one()
-        if self.profile_id:
-            return self.profile_id if self.profile_id.active else None
-        return self.env["mcp.oauth.server"]._scope_profiles().get(highest_scope(scopes))
+        return self.env["mcp.oauth.server"]._profile_for(self.profile_id.id, scopes)
 
     # ------------------------------------------------------------------
     # Lookup (with Client ID Metadata Documents)
@@ -246,14 +255,19 @@ class McpOauthClient(models.Model):
         uris = metadata.get("redirect_uris")
         if not isinstance(uris, list) or not uris or not all(isinstance(uri, str) for uri in uris):
             return "invalid_redirect_uri", "redirect_uris must be a non-empty list of URIs."
+        application_type = metadata.get("application_type")
+        if application_type is not None and application_type not in APPLICATION_TYPES:
+            return "invalid_client_metadata", "application_type must be web or native."
         allowlist = self.env["mcp.oauth.server"]._settings()["redirect_allowlist"]
         for uri in uris:
-            error = redirect_uri_error(uri)
+            error = redirect_uri_error(uri) or application_type_error(uri, application_type)
             if error:
-                return "invalid_redirect_uri", "%s: %s." % (uri, error)
+                return "invalid_redirect_uri", "%s: %s." % (uri[:200], error)
             if not allowlisted(uri, allowlist):
                 return "invalid_redirect_uri", (
-                    "%s is not on this server's list of allowed redirect URIs; ask its administrator." % uri)
+                    "%s is not on this server's list of allowed redirect URIs. An administrator can add it in "
+                    "Settings > MCP Server > OAuth > Allowed redirect URIs (mcp_server_oauth.redirect_uri_allowlist)."
+                    % uri)
         for key in ("logo_uri", "client_uri"):
             value = metadata.get(key)
             if value is not None and (not isinstance(value, str) or not value.startswith("https://")):
@@ -284,6 +298,7 @@ class McpOauthClient(models.Model):
             else False,
             "software_id": text("software_id"),
             "software_version": text("software_version", 64),
+            "application_type": metadata.get("application_type") or False,
         }
 
     @api.model

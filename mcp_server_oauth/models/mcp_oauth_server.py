@@ -14,21 +14,43 @@ from odoo import _, api, models
 
 from ..lib.authlib_server import OdooAuthorizationServer, OdooJsonRequest, OdooOAuth2Request
 from ..lib.cimd_fetch import ClientMetadataError
-from ..lib.redirect_uris import split_uris
+from ..lib.redirect_uris import redirect_uri_error, split_uris
 from ..lib.reply import OAuthReply
-from ..lib.scopes import SCOPE_ADMIN, SCOPE_READ, SCOPE_SETTING, SCOPE_WRITE, SCOPES, format_scope, parse_scope
+from ..lib.scopes import (
+    SCOPE_ADMIN,
+    SCOPE_READ,
+    SCOPE_SETTING,
+    SCOPE_WRITE,
+    SCOPES,
+    format_scope,
+    highest_scope,
+    parse_scope,
+)
 from ..lib.urls import AUTHORIZE_PATH, REGISTER_PATH, REVOKE_PATH, TOKEN_PATH, endpoint
 
 REGISTRATION_MODES = ("open", "approval", "off")
 DEFAULT_REDIRECT_ALLOWLIST = " ".join([
+    # Claude.ai, Claude Desktop and the Claude mobile apps (the callback is Claude's web app).
     "https://claude.ai/api/mcp/auth_callback",
     "https://claude.com/api/mcp/auth_callback",
+    # ChatGPT connectors: the stable callback, used with servers that send iss (RFC 9207), and the
+    # per-app callbacks https://chatgpt.com/connector/oauth/{callback_id}.
     "https://chatgpt.com/connector_platform_oauth_redirect",
+    "https://chatgpt.com/connector/oauth/*",
+    # Cursor.
+    "cursor://anysphere.cursor-mcp/oauth/callback",
+    # VS Code and VS Code Insiders (their web redirect page hands the answer to the editor).
     "https://vscode.dev/redirect",
-    "http://127.0.0.1",
-    "http://localhost",
-    "http://[::1]",
+    "https://insiders.vscode.dev/redirect",
+    # Native apps listening on a loopback port chosen at run time (RFC 8252 §7.3): Claude Code, VS Code
+    # desktop, Gemini CLI, the MCP Inspector and other command-line clients.
+    "http://127.0.0.1:*",
+    "http://[::1]:*",
+    "http://localhost:*",
 ])
+# Dynamic registrations accepted per client IP address and day (Claude.ai and ChatGPT register every user's
+# connection from their own servers' addresses).
+DEFAULT_REGISTRATIONS_PER_DAY = 200
 DEFAULT_SCOPE = "%s %s" % (SCOPE_READ, SCOPE_WRITE)
 DEFAULT_ACCESS_TOKEN_MINUTES = 60
 DEFAULT_REFRESH_TOKEN_DAYS = 30
@@ -66,6 +88,8 @@ class McpOauthServer(models.AbstractModel):
             "access_seconds": as_int("mcp_server_oauth.access_token_minutes", DEFAULT_ACCESS_TOKEN_MINUTES) * 60,
             "refresh_days": as_int("mcp_server_oauth.refresh_token_days", DEFAULT_REFRESH_TOKEN_DAYS),
             "default_scope": get("mcp_server_oauth.default_scope") or DEFAULT_SCOPE,
+            "registrations_per_day": as_int("mcp_server_oauth.registrations_per_ip_day",
+                                            DEFAULT_REGISTRATIONS_PER_DAY),
         }
 
     @api.model
@@ -79,6 +103,15 @@ class McpOauthServer(models.AbstractModel):
                 ids[scope] = int(value)
         active = self.env["mcp.access.profile"].sudo().search([("id", "in", list(ids.values()))])
         return {scope: active.browse(profile_id) for scope, profile_id in ids.items() if profile_id in active.ids}
+
+    @api.model
+    def _profile_for(self, client_profile_id, scopes):
+        """The access profile a connection acts under now: its application's own profile, else the profile
+        Settings give its highest scope today (a change in Settings applies to connections made before it)."""
+        if client_profile_id:
+            profile = self.env["mcp.access.profile"].sudo().browse(client_profile_id).exists()
+            return profile if profile.active else None
+        return self._scope_profiles().get(highest_scope(scopes))
 
     @api.model
     def _scopes_supported(self):
@@ -113,19 +146,10 @@ class McpOauthServer(models.AbstractModel):
         user = self.env.user
         audit = {"method": "oauth/authorize", "ip": ip, "user_id": user.id, "started": started}
         params = httprequest.args if decision is None else httprequest.form
-        try:
-            request = OdooOAuth2Request(httprequest, endpoint(base_url, AUTHORIZE_PATH), params)
-            grant = server.get_consent_grant(request, end_user=user)
-        except ClientMetadataError as exc:
-            return self._error_page(audit, str(exc), "protocol_error")
-        except OAuth2Error as error:
-            if error.redirect_uri and self._is_registered_redirect(params, error.redirect_uri):
-                # The client learns what was wrong at its own redirect URI.
-                self._audit(audit, "protocol_error", 302, "%s: %s" % (error.error, error.description))
-                return server.handle_error_response(request, error)
-            # Never redirect to a URI that is not the client's: no open redirect.
-            message = "%s: %s" % (error.error, error.description) if error.description else error.error
-            return self._error_page(audit, message, "protocol_error")
+        request = OdooOAuth2Request(httprequest, endpoint(base_url, AUTHORIZE_PATH), params)
+        grant = self._consent_grant(server, request, params, audit)
+        if isinstance(grant, OAuthReply):
+            return grant
         client = grant.client.record
         audit["oauth_client_id"] = client.id
         denied_url = server.handle_response(
@@ -152,6 +176,33 @@ class McpOauthServer(models.AbstractModel):
         reply = server.create_authorization_response(request, grant_user=user, grant=grant)
         self._audit(audit, "success" if reply.status == 302 else "protocol_error", reply.status)
         return reply
+
+    def _consent_grant(self, server, request, params, audit):
+        """authlib's grant for a valid authorization request, or the reply that refuses it: an error
+        redirect to the client's own redirect URI, or an error page when there is no such URI."""
+        redirect_uri = params.get("redirect_uri")
+        problem = redirect_uri is not None and redirect_uri_error(redirect_uri)
+        if problem:
+            return self._error_page(audit, _(
+                "The application sent a malformed redirect_uri (%(uri)s): %(problem)s. Tell its developer; "
+                "nothing was changed.", uri=redirect_uri[:200], problem=problem), "protocol_error")
+        try:
+            return server.get_consent_grant(request, end_user=self.env.user)
+        except ClientMetadataError as exc:
+            return self._error_page(audit, str(exc), "protocol_error")
+        except OAuth2Error as error:
+            if error.redirect_uri and self._is_registered_redirect(params, error.redirect_uri):
+                # The client learns what was wrong at its own redirect URI.
+                self._audit(audit, "protocol_error", 302, "%s: %s" % (error.error, error.description))
+                return server.handle_error_response(request, error)
+            # Never redirect to a URI that is not the client's: no open redirect.
+            message = "%s: %s" % (error.error, error.description) if error.description else error.error
+            return self._error_page(audit, message, "protocol_error")
+        except ValueError:
+            # authlib refuses to put characters such as a backslash or a quote in an error description.
+            return self._error_page(audit, _(
+                "The authorization request holds characters a URL parameter cannot hold. Tell the application's "
+                "developer; nothing was changed."), "protocol_error")
 
     def _is_registered_redirect(self, params, redirect_uri):
         """Whether ``redirect_uri`` is registered for the request's client (some authlib errors, such as an
@@ -226,11 +277,16 @@ class McpOauthServer(models.AbstractModel):
     def _register_client(self, httprequest, base_url, ip):
         server = self._server(base_url)
         audit = {"method": "oauth/register", "ip": ip, "started": time.perf_counter()}
-        if self._settings()["registration_mode"] == "off":
+        settings = self._settings()
+        if settings["registration_mode"] == "off":
             reply = self._json_error(403, "access_denied", "Dynamic client registration is disabled on this server; "
                                                            "ask its administrator for a client id.")
             self._audit(audit, "denied", 403, "registration is off")
             return reply
+        limited = self._registration_rate_limited(ip, settings)
+        if limited:
+            self._audit(audit, "rate_limited", 429, limited.body["error_description"])
+            return limited
         body = httprequest.get_data(cache=False) if (httprequest.content_length or 0) <= MAX_REGISTRATION_BYTES \
             else b""
         try:
@@ -248,6 +304,21 @@ class McpOauthServer(models.AbstractModel):
             client = self.env["mcp.oauth.client"].sudo().search([("client_id", "=", reply.body["client_id"])])
             audit["oauth_client_id"] = client.id
         self._audit_reply(audit, reply)
+        return reply
+
+    def _registration_rate_limited(self, ip, settings):
+        """A 429 reply when ``ip`` registered its daily number of clients already, else None (the
+        counters are the MCP server's rate counters, shared by every worker)."""
+        limits = {"rate_limit_day": settings["registrations_per_day"],
+                  "redis_url": self.env["mcp.server"]._settings()["redis_url"]}
+        exceeded = self.env["mcp.rate.limiter"]._hit({"kind": "oauth-register", "key_id": ip or "unknown"}, limits)
+        if not exceeded:
+            return None
+        _scope, _window, limit, retry_after = exceeded
+        reply = self._json_error(429, "too_many_requests", (
+            "This address registered %s applications today, the most this server accepts; retry in %s seconds "
+            "or ask the administrator (Settings: OAuth registrations per address and day)." % (limit, retry_after)))
+        reply.headers.append(("Retry-After", str(retry_after)))
         return reply
 
     # ------------------------------------------------------------------

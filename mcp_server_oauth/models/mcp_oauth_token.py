@@ -67,7 +67,8 @@ class McpOauthToken(models.Model):
         revocations and changes to grants, clients and users clear the cache)."""
         self.env.cr.execute(SQL(
             """SELECT t.token_hash, t.expires_at, t.revoked, t.scope, g.id AS grant_id, g.state AS grant_state,
-                      g.user_id, g.profile_id, g.resource, c.id AS client_id, c.state AS client_state,
+                      g.user_id, g.resource, c.id AS client_id, c.state AS client_state,
+                      c.profile_id AS client_profile_id,
                       u.active AS user_active
                  FROM mcp_oauth_token t
                  JOIN mcp_oauth_grant g ON g.id = t.grant_id
@@ -97,6 +98,10 @@ class McpOauthToken(models.Model):
             return None, "the OAuth token's user is archived"
         if row["resource"] != resource:
             return None, "OAuth token issued for another resource (%s)" % row["resource"]
+        scopes = tuple(row["scope"].split())
+        profile = self.env["mcp.oauth.server"]._profile_for(row["client_profile_id"], scopes)
+        if not profile:
+            return None, "no access profile is set for the OAuth scopes %s any more" % row["scope"]
         self.env["mcp.oauth.grant"]._touch_last_used(row["grant_id"])
         return {
             "kind": "oauth",
@@ -104,8 +109,8 @@ class McpOauthToken(models.Model):
             "grant_id": row["grant_id"],
             "client_id": row["client_id"],
             "user_id": row["user_id"],
-            "profile_id": row["profile_id"],
-            "scopes": tuple(row["scope"].split()),
+            "profile_id": profile.id,
+            "scopes": scopes,
         }, None
 
     # ------------------------------------------------------------------

@@ -7,6 +7,7 @@ from .mcp_oauth_server import (
     DEFAULT_ACCESS_TOKEN_MINUTES,
     DEFAULT_REDIRECT_ALLOWLIST,
     DEFAULT_REFRESH_TOKEN_DAYS,
+    DEFAULT_REGISTRATIONS_PER_DAY,
     DEFAULT_SCOPE,
 )
 
@@ -24,8 +25,13 @@ class ResConfigSettings(models.TransientModel):
         string="Allowed redirect URIs", config_parameter="mcp_server_oauth.redirect_uri_allowlist",
         default=DEFAULT_REDIRECT_ALLOWLIST,
         help="Redirect URIs self-registered applications may use, separated by spaces: an exact URI; a loopback "
-             "origin without port (http://127.0.0.1) for any port and path; or a URI ending in * for every URI "
-             "starting with it.")
+             "host on any port (http://127.0.0.1:*); or a path prefix ending in /* (https://app.example/oauth/*) for "
+             "the URIs of that scheme and host under that path. A host never holds a *.")
+    mcp_oauth_registrations_per_ip_day = fields.Integer(
+        string="Registrations per address and day", config_parameter="mcp_server_oauth.registrations_per_ip_day",
+        default=DEFAULT_REGISTRATIONS_PER_DAY,
+        help="Dynamic registrations accepted from one IP address per day; more are answered 429. Claude.ai and "
+             "ChatGPT register each user's connection from their own servers: raise it for many users.")
     mcp_oauth_remember_consent = fields.Boolean(
         string="Remember consent", config_parameter="mcp_server_oauth.remember_consent", default=True,
         help="A user who already allowed an application the same scopes and profile is not asked again.")

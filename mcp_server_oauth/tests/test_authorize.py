@@ -61,7 +61,7 @@ class TestAuthorize(OAuthCase):
         params = self.redirect_params(self.decide(form))
         self.assertEqual(params["state"], state)
         self.assertTrue(params["code"].startswith("mcpo_ac_"))
-        self.assertNotIn("iss", params)
+        self.assertEqual(params["iss"], self.base_url())  # RFC 9207
         code = self.env["mcp.oauth.code"].search([("client_id.client_id", "=", self.client_id)])
         self.assertEqual((code.user_id, code.scope, code.resource, code.profile_id),
                          (self.user, "mcp:read mcp:write", self.resource, self.profile_write))
@@ -76,7 +76,8 @@ class TestAuthorize(OAuthCase):
         self.login()
         after = self.last_audit_id()
         params = self.redirect_params(self.decide(self.consent_form(self.authorize(self.params())), "deny"))
-        self.assertEqual((params["error"], params["state"]), ("access_denied", "st-123"))
+        self.assertEqual((params["error"], params["state"], params["iss"]),
+                         ("access_denied", "st-123", self.base_url()))
         self.assertNotIn("code", params)
         self.assertFalse(self.env["mcp.oauth.code"].search([("client_id.client_id", "=", self.client_id)]))
         self.assertEqual(self.audit(after, method="oauth/authorize").status, "denied")
@@ -94,7 +95,18 @@ class TestAuthorize(OAuthCase):
             self.assertEqual(params["error"], "invalid_request", overrides)
             self.assertIn(fragment, params["error_description"], overrides)
             self.assertEqual(params["state"], "st-123")
+            self.assertEqual(params["iss"], self.base_url())  # error redirects name the issuer too
             self.assertNotIn("code", params)
+
+    def test_malformed_redirect_uri_gets_an_error_page(self):
+        self.login()
+        after = self.last_audit_id()
+        for uri in (REDIRECT_URI + "\\..\\evil", "http:\\\\evil.example\\cb", "\\", REDIRECT_URI + '"><x'):
+            response = self.authorize(self.params(redirect_uri=uri))
+            self.assertErrorPage(response, "malformed redirect_uri")
+            self.assertIn("backslash", response.text)
+        self.assertEqual(set(self.audit(after, method="oauth/authorize").mapped("status")), {"protocol_error"})
+        self.assertFalse(self.env["mcp.oauth.code"].search([("client_id.client_id", "=", self.client_id)]))
 
     def test_unknown_client_and_missing_redirect_uri(self):
         self.login()

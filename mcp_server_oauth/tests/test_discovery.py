@@ -23,6 +23,7 @@ class TestDiscovery(OAuthCase):
         self.assertEqual(document["authorization_servers"], [self.base_url()])
         self.assertEqual(document["scopes_supported"], ["mcp:read", "mcp:write", "mcp:admin"])
         self.assertEqual(document["bearer_methods_supported"], ["header"])
+        self.assertIs(document["authorization_response_iss_parameter_supported"], True)
         # The root document describes the origin (RFC 9728 §3.3).
         root = self.get_json("/.well-known/oauth-protected-resource")
         self.assertEqual(root["resource"], self.base_url())
@@ -44,6 +45,7 @@ class TestDiscovery(OAuthCase):
         self.assertIn("none", document["token_endpoint_auth_methods_supported"])
         self.assertIs(document["client_id_metadata_document_supported"], True)
         self.assertEqual(document["scopes_supported"], ["mcp:read", "mcp:write", "mcp:admin"])
+        self.assertIs(document["authorization_response_iss_parameter_supported"], True)  # RFC 9207
         # The OpenID discovery alias serves the same document.
         self.assertEqual(self.get_json("/.well-known/openid-configuration"), document)
 
@@ -68,18 +70,47 @@ class TestDiscovery(OAuthCase):
         self.assertIn("POST", response.headers["Access-Control-Allow-Methods"])
 
     def test_absolute_urls_behind_a_reverse_proxy(self):
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", "https://odoo.example.com")
         headers = {"X-Forwarded-Host": "odoo.example.com", "X-Forwarded-Proto": "https", "X-Forwarded-For": "1.2.3.4"}
         with patch.dict(config.options, {"proxy_mode": True}):
             resource = self.get_json("/.well-known/oauth-protected-resource/mcp", **headers)
             server = self.get_json("/.well-known/oauth-authorization-server", **headers)
-            challenge = self.http.post(self.resource, data="{}", timeout=30, headers=dict(
-                headers, **{"Content-Type": "application/json"})).headers["WWW-Authenticate"]
         self.assertEqual(resource["resource"], "https://odoo.example.com/mcp")
         self.assertEqual(resource["authorization_servers"], ["https://odoo.example.com"])
         self.assertEqual(server["issuer"], "https://odoo.example.com")
         self.assertEqual(server["token_endpoint"], "https://odoo.example.com/oauth/token")
-        self.assertIn('resource_metadata="https://odoo.example.com/.well-known/oauth-protected-resource/mcp"',
-                      challenge)
+
+    def test_urls_come_from_configuration_not_from_the_host(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("web.base.url", "https://erp.example.com")
+        params.set_param("mcp_server.allowed_origins", "https://mcp.example.org")
+        attacks = ({"Host": "evil.example"}, {"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"})
+        for headers in attacks:
+            for path in ("/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"):
+                response = self.http.get(self.url(path), headers=headers, timeout=30)
+                self.assertEqual(response.json()["issuer"], "https://erp.example.com", headers)
+                self.assertNotIn("evil", response.text)
+                self.assertEqual(response.headers["Cache-Control"], "no-store")
+            document = self.http.get(self.url("/.well-known/oauth-protected-resource/mcp"), headers=headers,
+                                     timeout=30)
+            self.assertEqual(document.json()["resource"], "https://erp.example.com/mcp")
+            self.assertEqual(document.headers["Cache-Control"], "no-store")
+        # X-Forwarded-Host counts only with --proxy-mode, and only for a configured public origin.
+        forwarded = {"X-Forwarded-Host": "mcp.example.org", "X-Forwarded-Proto": "https"}
+        self.assertEqual(self.get_json("/.well-known/oauth-authorization-server", **forwarded)["issuer"],
+                         "https://erp.example.com")
+        with patch.dict(config.options, {"proxy_mode": True}):
+            self.assertEqual(self.get_json("/.well-known/oauth-authorization-server", **forwarded)["issuer"],
+                             "https://mcp.example.org")
+            self.assertEqual(self.get_json("/.well-known/oauth-authorization-server", **attacks[1])["issuer"],
+                             "https://erp.example.com")
+
+    def test_loopback_aliases_of_a_loopback_base_url(self):
+        alias = self.base_url().replace("127.0.0.1", "localhost")
+        document = self.get_json("/.well-known/oauth-authorization-server", Host=alias.split("//")[1])
+        self.assertEqual(document["issuer"], alias)
+        other_port = self.get_json("/.well-known/oauth-authorization-server", Host="localhost:1")
+        self.assertEqual(other_port["issuer"], self.base_url())
 
     def test_mcp_401_challenge(self):
         response = self.http.post(self.resource, data="{}", headers={"Content-Type": "application/json"}, timeout=30)

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import OAuthCase
@@ -31,6 +31,32 @@ class TestMcpAccess(OAuthCase):
         self.assertTrue(grant.last_used)
         session = self.env["mcp.session"].search([("credential_ref", "=", "oauth:%s" % grant.id)], limit=1)
         self.assertEqual(session.user_id, self.user)
+
+    def test_connections_follow_the_scope_profiles_of_settings(self):
+        seen = self.env["res.partner"].create({"name": "Mapping Partner OAuth"})
+        _client_id, body = self.tokens(scope="mcp:read")
+        token = body["access_token"]
+
+        def names():
+            result = self.mcp_call(token, "tools/call", {"name": "search_read", "arguments": {
+                "model": "res.partner", "domain": [["id", "=", seen.id]], "fields": ["name"]}})[1]["result"]
+            self.assertFalse(result["isError"], result)
+            return [record["name"] for record in result["structuredContent"]["records"]]
+
+        self.assertEqual(names(), ["Mapping Partner OAuth"])
+        # The administrator maps mcp:read to a narrower profile: the token issued before acts under it at once.
+        narrow = self.env["mcp.access.profile"].create({"name": "OAuth narrow", "scope": "read_only", "rule_ids": [
+            Command.create({"model_id": self.env["ir.model"]._get_id("res.partner"), "perm_read": True,
+                            "domain": "[('name', '=', 'Nobody at all')]"})]})
+        self.set_param("profile_read_id", narrow.id)
+        self.assertEqual(names(), [])
+        self.set_param("profile_read_id", self.profile_read.id)
+        self.assertEqual(names(), ["Mapping Partner OAuth"])
+        # No profile for the scope any more: the connection stops, and the reason is audited.
+        self.set_param("profile_read_id", False)
+        after = self.last_audit_id()
+        self.assertUnauthorized(token)
+        self.assertIn("no access profile", self.audit(after, status="auth_failed").error)
 
     def test_insufficient_scope(self):
         _client_id, body = self.tokens(scope="mcp:read")

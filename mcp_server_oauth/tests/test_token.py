@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from ..lib.urls import normalize_resource
 from .common import REDIRECT_URI, OAuthCase, pkce_pair
 
 
@@ -102,6 +103,23 @@ class TestToken(OAuthCase):
         self.assertTokenError(self.exchange(client_id, "mcpo_ac_forged", verifier), "invalid_grant")
         self.assertTokenError(self.exchange("mcpc_nobody", code, verifier), "invalid_client")
         self.assertEqual(self.exchange(client_id, code, verifier).status_code, 200)
+
+    def test_resource_is_compared_after_normalisation(self):
+        client_id = self.public_client()
+        base = self.base_url()
+        upper = base.replace("http://", "HTTP://")
+        for resource in (self.resource + "/", upper + "/mcp", base + "/", base):
+            code, verifier = self.get_code(client_id, resource=resource)
+            response = self.exchange(client_id, code, verifier, resource=resource)
+            self.assertEqual(response.status_code, 200, "%s: %s" % (resource, response.text))
+            grant = self.env["mcp.oauth.grant"].search([("client_id.client_id", "=", client_id)])
+            self.assertEqual(grant.resource, self.resource)
+        for resource in (self.resource + "x", self.resource + "?a=1", self.resource + "#f", base + "/other"):
+            code, verifier = self.get_code(client_id)
+            self.assertTokenError(self.exchange(client_id, code, verifier, resource=resource), "invalid_target")
+        self.assertEqual(normalize_resource("HTTPS://Odoo.Example.COM:443/mcp/"), "https://odoo.example.com/mcp")
+        self.assertEqual(normalize_resource("http://[::1]:80/mcp"), "http://[::1]/mcp")
+        self.assertIsNone(normalize_resource("odoo.example.com/mcp"))
 
     def test_expired_code(self):
         client_id = self.public_client()
