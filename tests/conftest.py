@@ -107,6 +107,15 @@ def set_param(db, key, value):
         _invalidate_caches(cr)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def public_url(db):
+    """The server's public URL (web.base.url) is the one the suite reaches it at, as an administrator sets it:
+    the OAuth issuer and resource URLs come from it, never from a request's Host."""
+    set_param(db, "web.base.url", ODOO_URL)
+    set_param(db, "web.base.url.freeze", "True")
+    return ODOO_URL
+
+
 @pytest.fixture
 def settings(db):
     """Change server settings for one test; the previous values come back afterwards."""

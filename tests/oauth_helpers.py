@@ -140,15 +140,47 @@ async def browser_page():
             await browser.close()
 
 
-async def log_in_and_decide(page, url, user, decision="allow"):
-    """Open an authorization URL like a person would: log in to Odoo when asked, then answer the
-    consent page. Returns the consent page's text (None when the consent was remembered)."""
+async def log_in(page, url, user):
+    """Open ``url`` in the browser and log in to Odoo when the login page shows."""
     await page.goto(url)
     if urlsplit(page.url).path == "/web/login":
         await page.fill("input[name=login]", user["login"])
         await page.fill("input[name=password]", user["password"])
         async with page.expect_navigation():
             await page.click("form.oe_login_form button[type=submit]")
+
+
+async def answer_for_the_client(page, url, user, decision="allow"):
+    """Walk an authorization URL like a person (log in, answer the consent page) and return the URL the
+    server redirects the browser to: the application's redirect URI with the authorization response.
+
+    The redirect is read from the answer to the consent form, and the browser then shows a small page
+    instead of following it: the applications' own hosts (https://claude.ai…) are out of reach here, and
+    a private-use scheme (cursor://…) would be handed to the operating system."""
+
+    answers = []
+
+    async def authorization_endpoint(route):
+        if route.request.method != "POST":
+            await route.continue_()
+            return
+        response = await route.fetch(max_redirects=0)
+        answers.append(response.headers.get("location"))
+        await route.fulfill(status=200, content_type="text/html", body="<p>Back to the application.</p>")
+
+    await page.context.route(lambda target: target.startswith(AUTHORIZE_URL), authorization_endpoint)
+    await log_in(page, url, user)
+    assert await page.locator(".o_mcp_oauth_consent").count(), "no consent page at %s" % page.url
+    async with page.expect_navigation():
+        await page.click("button[name=decision][value=%s]" % decision)
+    assert answers and answers[-1], "the consent page did not redirect"
+    return answers[-1]
+
+
+async def log_in_and_decide(page, url, user, decision="allow"):
+    """Open an authorization URL like a person would: log in to Odoo when asked, then answer the
+    consent page. Returns the consent page's text (None when the consent was remembered)."""
+    await log_in(page, url, user)
     consent = page.locator(".o_mcp_oauth_consent")
     if not urlsplit(page.url).path.startswith("/oauth/authorize") or not await consent.count():
         return None

@@ -36,13 +36,22 @@ def is_loopback(uri):
     return bool(parts and parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
 
 
-def redirect_uri_error(uri):
-    """Why ``uri`` cannot be a redirect URI, or None when it can."""
+def malformed_uri_error(uri):
+    """Why ``uri`` is not an absolute URI at all, or None."""
     if not isinstance(uri, str) or not uri or len(uri) > 2000 or not URI_CHARACTERS.fullmatch(uri):
         return "not a URI (empty, too long, or with a character a URI cannot hold, such as a space or a backslash)"
     parts = _split(uri)
     if parts is None or not parts.scheme:
         return "not an absolute URI"
+    return None
+
+
+def redirect_uri_error(uri):
+    """Why ``uri`` cannot be a redirect URI, or None when it can."""
+    error = malformed_uri_error(uri)
+    if error:
+        return error
+    parts = _split(uri)
     if parts.fragment or "#" in uri:
         return "a redirect URI cannot have a fragment"
     if parts.username or parts.password:

@@ -14,7 +14,7 @@ from odoo import _, api, models
 
 from ..lib.authlib_server import OdooAuthorizationServer, OdooJsonRequest, OdooOAuth2Request
 from ..lib.cimd_fetch import ClientMetadataError
-from ..lib.redirect_uris import redirect_uri_error, split_uris
+from ..lib.redirect_uris import malformed_uri_error, split_uris
 from ..lib.reply import OAuthReply
 from ..lib.scopes import (
     SCOPE_ADMIN,
@@ -181,7 +181,7 @@ class McpOauthServer(models.AbstractModel):
         """authlib's grant for a valid authorization request, or the reply that refuses it: an error
         redirect to the client's own redirect URI, or an error page when there is no such URI."""
         redirect_uri = params.get("redirect_uri")
-        problem = redirect_uri is not None and redirect_uri_error(redirect_uri)
+        problem = redirect_uri is not None and malformed_uri_error(redirect_uri)
         if problem:
             return self._error_page(audit, _(
                 "The application sent a malformed redirect_uri (%(uri)s): %(problem)s. Tell its developer; "

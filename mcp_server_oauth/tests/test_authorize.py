@@ -104,7 +104,9 @@ class TestAuthorize(OAuthCase):
         for uri in (REDIRECT_URI + "\\..\\evil", "http:\\\\evil.example\\cb", "\\", REDIRECT_URI + '"><x'):
             response = self.authorize(self.params(redirect_uri=uri))
             self.assertErrorPage(response, "malformed redirect_uri")
-            self.assertIn("backslash", response.text)
+            self.assertIn("such as a space or a backslash", response.text)
+        self.assertErrorPage(self.authorize(self.params(redirect_uri="//evil.example/callback")),
+                             "not an absolute URI")
         self.assertEqual(set(self.audit(after, method="oauth/authorize").mapped("status")), {"protocol_error"})
         self.assertFalse(self.env["mcp.oauth.code"].search([("client_id.client_id", "=", self.client_id)]))
 
@@ -119,7 +121,7 @@ class TestAuthorize(OAuthCase):
         self.login()
         for uri in ("https://evil.example/callback", REDIRECT_URI + "/../evil", REDIRECT_URI + "?next=https://evil.example",
                     REDIRECT_URI + "x", "http://127.0.0.1:9999@evil.example/callback", "http://127.0.0.1:9999/CALLBACK",
-                    "//evil.example/callback", "http://localhost.evil.example:9999/callback"):
+                    "http://localhost.evil.example:9999/callback"):
             self.assertErrorPage(self.authorize(self.params(redirect_uri=uri)), "not supported by client")
 
     def test_unsupported_response_types(self):
