@@ -28,8 +28,10 @@ class McpOauthGrant(models.Model):
     client_name = fields.Char(related="client_id.name", string="Application name")
     user_id = fields.Many2one("res.users", string="User", required=True, readonly=True, ondelete="cascade",
                               index=True)
-    profile_id = fields.Many2one("mcp.access.profile", string="Access profile", required=True, readonly=True,
-                                 ondelete="restrict")
+    profile_id = fields.Many2one(
+        "mcp.access.profile", string="Profile at consent", required=True, readonly=True, ondelete="restrict",
+        help="The profile the user approved. Each request acts under the profile that applies now: the "
+             "application's own profile, or the one Settings give the connection's highest scope.")
     scope = fields.Char(readonly=True)
     resource = fields.Char(readonly=True, help="The resource the tokens are bound to (RFC 8707).")
     kind = fields.Selection([("authorization_code", "User login"), ("client_credentials", "Client credentials")],
