@@ -2,7 +2,7 @@
     "name": "MCP Server OAuth 2.1",
     "summary": "Let Claude.ai, ChatGPT and other MCP clients connect by logging in to Odoo: OAuth 2.1 "
     "authorization server with PKCE, dynamic registration and consent",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "license": "LGPL-3",
     "author": "Odoo MCP Server contributors",
     "website": "https://github.com/odoo-mcp/odoo-mcp-server",
