@@ -8,10 +8,12 @@ import json
 import re
 
 from odoo import _, api, models, tools
+from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools.translate import LazyTranslate
 
 from ..lib.domain_parser import DomainError, check_structure, parse_domain
+from ..lib.field_rules import DENIED, WITHHELD, FieldRules, Refusal
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
 from ..lib.suggestions import did_you_mean
 from .mcp_tool_registry import RISK_LEVELS
@@ -47,6 +49,7 @@ class AccessPolicy:
         self._entries = {
             model: dict(entry, operations=entry["operations"] & cap) for model, entry in entries.items()
         }
+        self._field_rules = FieldRules(self)
 
     # -- tools --------------------------------------------------------------
     def tool_allowed(self, spec):
@@ -102,36 +105,54 @@ class AccessPolicy:
         return bool(entry and entry["fields"] is not None)
 
     # -- fields -------------------------------------------------------------
-    def field_allowed(self, model, field_name):
-        """Whether the policy lets this field be read, searched, sorted or written."""
-        entry = self._entries.get(model._name)
-        if not entry:
-            return False
-        if field_name in ALWAYS_READABLE:
-            return True
-        field = model._fields.get(field_name)
-        if field is None:
-            return False
-        allowlist = entry["fields"]
-        if field_name == "display_name":
-            return allowlist is None or model._rec_name in allowlist
-        if allowlist is not None:
-            return field_name in allowlist
-        # Without an allowlist, a related field must not reach into models the key may not read.
-        return self._related_path_allowed(model, field)
+    def entry(self, model_name):
+        """The rule of ``model_name`` (operations, domain, fields, methods), or None."""
+        return self._entries.get(model_name)
 
-    def _related_path_allowed(self, model, field):
-        if not field.related:
-            return True
-        current = model
-        for hop in field.related.split(".")[:-1]:
-            hop_field = current._fields.get(hop)
-            if hop_field is None or not hop_field.relational:
-                return True
-            current = current.env[hop_field.comodel_name]
-            if not self.allows(current._name, "read") or self.record_domain(current._name):
-                return False
-        return True
+    def field_refusal(self, model, field_name, operation="read"):
+        """Why the policy refuses ``field_name`` for ``operation`` ('read' or 'write'), as a
+        :class:`~..lib.field_rules.Refusal`, or None when it is allowed (see :mod:`..lib.field_rules`)."""
+        if model._name not in self._entries:
+            return Refusal(DENIED, _lt("%(model)s is not allowed for this key", model=model._name))
+        if field_name in ALWAYS_READABLE:
+            return None
+        if field_name not in model._fields:
+            return Refusal(DENIED, _lt("%(field)s does not exist", field=field_name))
+        return self._field_rules.refusal(model, field_name, operation)
+
+    def field_allowed(self, model, field_name, operation="read"):
+        """Whether the policy lets this field be read (or written, with ``operation='write'``)."""
+        return self.field_refusal(model, field_name, operation) is None
+
+    def withheld_fields(self, model, names):
+        """``{field: reason}`` of the computed fields among ``names`` that reads leave out."""
+        withheld = {}
+        for name in names:
+            refusal = self.field_refusal(model, name)
+            if refusal and refusal.kind == WITHHELD:
+                withheld[name] = refusal.message(model.env)
+        return withheld
+
+    def label_field(self, model):
+        """The field that labels a record for this key: ``display_name`` when its sources are readable,
+        else the record's own name (``_rec_name``), else None."""
+        if self.field_allowed(model, "display_name"):
+            return "display_name"
+        rec_name = model._rec_name
+        if rec_name and rec_name in model._fields and model._fields[rec_name].type in ("char", "text") \
+                and self.field_allowed(model, rec_name):
+            return rec_name
+        return None
+
+    def name_search_field(self, model):
+        """The field a name search may look in: ``display_name`` when every field Odoo's name search matches
+        (``_rec_names_search``) is readable too, else the record's own name, else None."""
+        label = self.label_field(model)
+        if label == "display_name" and not all(
+                self.field_allowed(model, name) for name in (model._rec_names_search or ()) if name in model._fields):
+            rec_name = model._rec_name
+            return rec_name if rec_name in model._fields and self.field_allowed(model, rec_name) else None
+        return label
 
     def readable_field_names(self, model):
         """Every field the user may read and the policy allows."""
@@ -142,9 +163,11 @@ class AccessPolicy:
         ]
 
     def check_field_names(self, model, names, purpose):
-        """Validate field names (existence with suggestions, then the allowlist).
+        """Validate field names (existence with suggestions, then the policy).
 
-        ``purpose`` is a key of :data:`PURPOSES`, translated only when a message is built.
+        ``purpose`` is a key of :data:`PURPOSES`, translated only when a message is built. Computed fields
+        whose sources the key may not read are refused for every purpose but reading and describing (reads
+        leave them out and name them in ``failed_fields``).
         """
         env = model.env
         unknown = [n for n in names if n not in model._fields]
@@ -152,11 +175,17 @@ class AccessPolicy:
             raise ToolError(_(
                 "Unknown field(s) on %(model)s: %(fields)s.%(hint)s", model=model._name,
                 fields=", ".join(unknown), hint=did_you_mean(unknown[0], self.readable_field_names(model))))
-        denied = [n for n in names if not self.field_allowed(model, n)]
-        if denied:
+        operation = "write" if purpose == "write" else "read"
+        refusals = {}
+        for name in names:
+            refusal = self.field_refusal(model, name, operation)
+            if refusal and (refusal.kind == DENIED or purpose not in ("read", "describe")):
+                refusals[name] = refusal.message(env)
+        if refusals:
             raise AccessDeniedByPolicy(_(
-                "Field(s) %(fields)s of %(model)s may not be used to %(purpose)s with this key.",
-                fields=", ".join(denied), model=model._name, purpose=PURPOSES[purpose]))
+                "Field(s) %(fields)s of %(model)s may not be used to %(purpose)s with this key: %(reasons)s.",
+                fields=", ".join(refusals), model=model._name, purpose=PURPOSES[purpose],
+                reasons="; ".join(refusals.values())))
         hidden = [n for n in names if not model._fields[n].is_accessible(env)]
         if hidden:
             raise AccessDeniedByPolicy(_(
@@ -193,6 +222,10 @@ class AccessPolicy:
     def _secure_leaf(self, model, leaf, depth):
         path, operator, value = leaf
         first, _sep, rest = path.partition(".")
+        if first == "display_name" and not rest:
+            # display_name searches every _rec_names_search field (e.g. a partner's email): narrow it to what
+            # the key may read, the record's own name at least.
+            first = self.name_search_field(model) or first
         self.check_field_names(model, [first], "filter")
         field = model._fields[first]
         if rest or operator in ("any", "not any"):
@@ -207,13 +240,10 @@ class AccessPolicy:
                 subdomain = self._secure_terms(comodel, value, depth + 1)
             subdomain = expression.AND([subdomain, self.record_domain(comodel._name)])
             return [first, operator, subdomain]
-        if first == "display_name" and self.has_field_allowlist(model._name):
-            # display_name searches every _rec_names_search field (e.g. a partner's email): narrow it.
-            return [model._rec_name, operator, value]
         if field.relational and self._compares_names(operator, value):
             # ('partner_id', 'ilike', 'Jo') searches the related records' names: the key must be able to read them.
             comodel = self.check_model(model.env, field.comodel_name, "read")
-            if self.record_domain(comodel._name) or not self.field_allowed(comodel, "display_name"):
+            if self.record_domain(comodel._name) or self.name_search_field(comodel) != "display_name":
                 raise AccessDeniedByPolicy(_(
                     "Filtering %(field)s of %(model)s by name is not allowed with this key; filter by id instead.",
                     field=first, model=model._name))
@@ -227,9 +257,13 @@ class AccessPolicy:
         return any(isinstance(v, str) for v in values)
 
     def check_order(self, model, order):
-        """Return a safe ``order`` string made of allowed, sortable fields."""
+        """Return a safe ``order`` string made of allowed, sortable fields.
+
+        Without ``order``, the model's default order when the key may read every field it sorts by, else the
+        part of it the key may read (then ``id``).
+        """
         if not order:
-            return None
+            return self._default_order(model)
         if not isinstance(order, str):
             raise ToolError(_("'order' must be a string such as 'name asc, id desc'."))
         terms = []
@@ -243,13 +277,39 @@ class AccessPolicy:
             if name != "id" and not (field.store and field.column_type):
                 # x2many fields are "stored" but have no column: the ORM cannot sort by them.
                 raise ToolError(_("Field %s is not a stored column and cannot be used to sort.", name))
-            if field.type == "many2one" and not (
-                    self.allows(field.comodel_name, "read") and not self.record_domain(field.comodel_name)):
-                # Sorting by a many2one sorts by the related records' names.
-                raise AccessDeniedByPolicy(_("Sorting by %(field)s is not allowed with this key: it would reveal the "
-                                             "order of %(comodel)s names.", field=name, comodel=field.comodel_name))
+            if field.type == "many2one" and not self.many2one_sortable(model, name):
+                raise AccessDeniedByPolicy(_(
+                    "Sorting by %(field)s is not allowed with this key: it sorts by the %(comodel)s fields %(order)s, "
+                    "which it may not read all of.", field=name, comodel=field.comodel_name,
+                    order=model.env[field.comodel_name]._order))
             terms.append(part.strip())
         return ", ".join(terms)
+
+    def many2one_sortable(self, model, name, depth=0):
+        """Whether sorting by the many2one ``name`` (which sorts by the related model's ``_order``: names,
+        sequences...) reveals only what the key may read."""
+        comodel = model.env[model._fields[name].comodel_name]
+        if depth > 2 or not self.allows(comodel._name, "read") or self.record_domain(comodel._name):
+            return False
+        terms = [ORDER_TERM.match(part) for part in (comodel._order or "id").split(",")]
+        return all(term and self._sortable(comodel, term.group(1), depth + 1) for term in terms)
+
+    def _sortable(self, model, name, depth=0):
+        field = model._fields.get(name)
+        return bool(field) and self.field_allowed(model, name) and (
+            field.type != "many2one" or self.many2one_sortable(model, name, depth))
+
+    def _default_order(self, model):
+        kept, complete = [], True
+        for part in (model._order or "id").split(","):
+            term = ORDER_TERM.match(part)
+            if term and self._sortable(model, term.group(1)):
+                kept.append(part.strip())
+            else:
+                complete = False
+        if complete:
+            return None
+        return ", ".join(kept) or "id"
 
     # -- records ------------------------------------------------------------
     def check_ids_in_scope(self, model, ids):
@@ -265,14 +325,17 @@ class AccessPolicy:
         return model.browse(ids)
 
     def ids_in_scope(self, model, ids):
-        """The subset of ``ids`` the policy lets the key see (for relational labels)."""
+        """The subset of ``ids`` the policy lets the key see (for relational labels).
+
+        A search as the user, never ``exists()``, which ignores record rules.
+        """
         if not ids or not self.allows(model._name, "read"):
             return set()
-        domain = self.record_domain(model._name)
-        if not domain:
-            return set(model.browse(ids).exists().ids)
-        in_scope = expression.AND([[("id", "in", list(ids))], domain])
-        return set(model.with_context(active_test=False).search(in_scope).ids)
+        in_scope = expression.AND([[("id", "in", list(ids))], self.record_domain(model._name)])
+        try:
+            return set(model.with_context(active_test=False).search(in_scope).ids)
+        except AccessError:
+            return set()
 
 
 class McpAccessPolicyLoader(models.AbstractModel):

@@ -14,6 +14,7 @@ from odoo.exceptions import AccessError, MissingError, RedirectWarning, UserErro
 
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError, ToolError
+from ..lib.odoo_errors import safe_odoo_message
 from ..lib.suggestions import did_you_mean
 
 _logger = logging.getLogger(__name__)
@@ -210,7 +211,8 @@ class McpToolRegistry(models.AbstractModel):
         if isinstance(exc, ToolError):
             return exc.message, exc.status
         if isinstance(exc, (AccessError, MissingError, UserError, ValidationError, RedirectWarning)):
-            message = exc.args[0] if exc.args else str(exc)
+            # Odoo's texts may name records the key may not read (record rules in debug mode, missing records).
+            message = safe_odoo_message(exc.args[0] if exc.args else str(exc))
             return message, "denied" if isinstance(exc, AccessError) else "tool_error"
         if isinstance(exc, psycopg2.IntegrityError):
             return _("The database refused the change: %s", (exc.pgerror or str(exc)).splitlines()[0]), "tool_error"

@@ -5,10 +5,13 @@ import datetime
 import pytz
 
 from odoo import _, api, models
+from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.osv import expression
+from odoo.tools import escape_psql
 
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
+from ..lib.odoo_errors import safe_odoo_message
 
 DEFAULT_FIELD_HINTS = (
     "state", "email", "phone", "partner_id", "date", "date_order", "amount_total", "currency_id",
@@ -97,8 +100,9 @@ class McpToolValues(models.AbstractModel):
         rules already, so the values are formatted from the cache without checking access again.
         Returns ``(rows, failed)`` where ``failed`` maps a field name to the reason.
         """
-        failed = {}
-        names = [n for n in field_names if n != "id"]
+        # Computed fields whose sources the key may not read are left out, with the reason.
+        failed = policy.withheld_fields(records, field_names)
+        names = [n for n in field_names if n != "id" and n not in failed]
         try:
             rows = records._read_format(fnames=names, load=None) if fetched else records.read(names, load=None)
         except Exception:  # noqa: BLE001 - isolate the failing field(s) below
@@ -110,7 +114,7 @@ class McpToolValues(models.AbstractModel):
                         for value in records.read([name], load=None):
                             by_id[value["id"]][name] = value[name]
                 except Exception as exc:  # noqa: BLE001 - report, do not fail the whole read
-                    failed[name] = (exc.args[0] if exc.args else type(exc).__name__)[:300]
+                    failed[name] = safe_odoo_message(str(exc.args[0]) if exc.args else type(exc).__name__)[:300]
             names = [n for n in names if n not in failed]
         labels = self._relational_labels(records, rows, names, policy)
         return [self._format_row(records, row, names, labels) for row in rows], failed
@@ -134,13 +138,15 @@ class McpToolValues(models.AbstractModel):
 
     @api.model
     def _visible_names(self, comodel, ids, policy):
-        """``{id: display name}`` of the records among ``ids`` whose name the key may see."""
-        if not policy.allows(comodel._name, "read") or not policy.field_allowed(comodel, "display_name"):
+        """``{id: label}`` of the records among ``ids`` the key may see: their display name when the key may
+        read what it is computed from, else their own name (``_rec_name``)."""
+        label = policy.label_field(comodel) if policy.allows(comodel._name, "read") else None
+        if not label:
             return {}
         names = {}
         for record in comodel.browse(sorted(policy.ids_in_scope(comodel, ids))):
             try:
-                names[record.id] = record.display_name
+                names[record.id] = record[label]
             except Exception:  # noqa: BLE001 - a label we may not read stays out
                 continue
         return names
@@ -257,37 +263,54 @@ class McpToolValues(models.AbstractModel):
             if isinstance(value, str):
                 value = self._resolve_name(comodel, field, value, policy)
             ids.append(value)
-        if policy.allows(comodel._name, "read") and policy.record_domain(comodel._name):
+        if policy.allows(comodel._name, "read"):
             policy.check_ids_in_scope(comodel, ids)
         else:
-            missing = set(ids) - set(comodel.browse(ids).exists().ids)
+            # A search as the user, not exists(): ids hidden by record rules get the answer of missing ones.
+            try:
+                found = comodel.with_context(active_test=False).search([("id", "in", ids)]).ids
+            except AccessError:
+                found = ids  # Odoo's access rights decide at write time, without naming any record.
+            missing = set(ids) - set(found)
             if missing:
-                raise ToolError(_("Field %(field)s: no %(model)s with id(s) %(ids)s.", field=field.name,
-                                  model=comodel._name, ids=sorted(missing)))
+                raise ToolError(_("Field %(field)s: no %(model)s with id(s) %(ids)s that this key's user may see.",
+                                  field=field.name, model=comodel._name, ids=sorted(missing)))
         return ids
 
     @api.model
-    def _name_search(self, model, policy, name, domain, operator, limit):
-        """``name_search`` within the policy: with a field allowlist only the record name is matched
-        (Odoo's own name search also looks at fields such as a partner's email)."""
+    def _name_search(self, model, policy, name, domain, operator, limit, literal=False):
+        """``name_search`` within the policy: records in the key's domain, matched only on fields it may read
+        (Odoo's own name search also looks at fields such as a partner's email), labelled as it may see them.
+
+        ``literal``: ``%`` and ``_`` in ``name`` are plain characters, not wildcards.
+        """
         domain = policy.secure_domain(model, domain)
-        if not policy.has_field_allowlist(model._name):
-            return model.name_search(name, domain, operator=operator, limit=limit)
-        records = model.search(expression.AND([domain, [(model._rec_name, operator, name)]]), limit=limit)
-        return [(record.id, record.display_name) for record in records]
+        search_field = policy.name_search_field(model)
+        if not search_field:
+            raise AccessDeniedByPolicy(_("Names of %s may not be read with this key.", model._name))
+        if literal and operator in ("=ilike", "ilike", "=like", "like"):
+            name = escape_psql(name)
+        if search_field == "display_name" and not literal:
+            matches = model.name_search(name, domain, operator=operator, limit=limit)
+        else:
+            field = model._rec_name if search_field == "display_name" and literal else search_field
+            records = model.search(expression.AND([domain, [(field, operator, name)]]), limit=limit)
+            matches = [(record.id, None) for record in records]
+        labels = self._visible_names(model, [rid for rid, _label in matches], policy)
+        return [(rid, labels.get(rid)) for rid, _label in matches if rid in labels]
 
     @api.model
     def _resolve_name(self, comodel, field, name, policy):
-        if not policy.allows(comodel._name, "read"):
-            raise ToolError(_("Field %(field)s: give the id; names can only be resolved for models this key may "
-                              "read (%(model)s is not one of them).", field=field.name, model=comodel._name))
-        matches = self._name_search(comodel, policy, name, [], "=ilike", 6) or \
-            self._name_search(comodel, policy, name, [], "ilike", 6)
+        if not policy.allows(comodel._name, "read") or not policy.name_search_field(comodel):
+            raise ToolError(_("Field %(field)s: give the id; names can only be resolved for models whose names this "
+                              "key may read (%(model)s is not one of them).", field=field.name, model=comodel._name))
+        matches = self._name_search(comodel, policy, name, [], "=ilike", 6, literal=True) or \
+            self._name_search(comodel, policy, name, [], "ilike", 6, literal=True)
         if len(matches) == 1:
             return matches[0][0]
         if not matches:
-            raise ToolError(_("Field %(field)s: no %(model)s named '%(name)s'.", field=field.name,
-                              model=comodel._name, name=name))
+            raise ToolError(_("Field %(field)s: no %(model)s named '%(name)s' among the records this key may read.",
+                              field=field.name, model=comodel._name, name=name))
         raise ToolError(_("Field %(field)s: '%(name)s' matches several %(model)s records, give the id: %(matches)s",
                           field=field.name, name=name, model=comodel._name,
                           matches=", ".join("%s (id %s)" % (label, rid) for rid, label in matches[:5])))

@@ -139,9 +139,8 @@ class McpToolsAnalytics(models.AbstractModel):
 
     @api.model
     def _hides_comodel(self, model, policy, spec):
-        field = model._fields[spec.split(":")[0]]
-        return field.type == "many2one" and not (
-            policy.allows(field.comodel_name, "read") and not policy.record_domain(field.comodel_name))
+        name = spec.split(":")[0]
+        return model._fields[name].type == "many2one" and not policy.many2one_sortable(model, name)
 
     @api.model
     def _currency_of(self, model, measures):
@@ -393,6 +392,9 @@ class McpToolsAnalytics(models.AbstractModel):
             order = list(args["stages"])
         elif field.type == "selection":
             order = [key for key, _label in field._description_selection(model.env)]
+        elif self._hides_comodel(model, call.policy, name):
+            # Stages sorted by names (or sequences) the key may not read would reveal them: sort by id.
+            order = sorted(counts, key=lambda key: (key is None, key or 0))
         else:
             order = [group_key(g[name]) for g in self._grouped(call, args, model, domain, groupby, ["__count"],
                                                           order="%s asc" % name)]

@@ -211,8 +211,6 @@ class McpToolsRecords(models.AbstractModel):
     def _tool_name_search(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
         call.note(model=model._name)
-        if not call.policy.field_allowed(model, "display_name"):
-            raise AccessDeniedByPolicy(_("Names of %s may not be read with this key.", model._name))
         matches = self._name_search(model, call.policy, args["name"], args.get("domain"),
                                     args.get("operator") or "ilike", args.get("limit") or 8)
         return {"model": model._name, "results": [{"id": rid, "name": label} for rid, label in matches]}
@@ -237,7 +235,7 @@ class McpToolsRecords(models.AbstractModel):
         if call.policy.record_domain(model._name) and not call.policy.ids_in_scope(model, record.ids):
             raise AccessDeniedByPolicy(_("The new %s record would fall outside the records this key may reach; "
                                          "nothing was created.", model._name))
-        name = record.display_name if call.policy.field_allowed(model, "display_name") else None
+        name = self._visible_names(model, record.ids, call.policy).get(record.id)
         return {"model": model._name, "id": record.id, "display_name": name}
 
     @mcp_tool(
@@ -282,7 +280,8 @@ class McpToolsRecords(models.AbstractModel):
         records = call.policy.check_ids_in_scope(model, args["ids"])
         deleted = records.ids
         if call.dry_run:
-            names = ["display_name"] if call.policy.field_allowed(model, "display_name") else []
+            label = call.policy.label_field(model)
+            names = [label] if label else []
             snapshot = self._snapshot(records, names, call.policy)
             call.changes.extend({"operation": "unlink", "model": model._name, "id": rid, "record": snapshot[rid]}
                                 for rid in deleted)

@@ -1,6 +1,9 @@
 """Adversarial tests of the access policy (default deny): no value outside the policy may leak out."""
 import json
+from types import SimpleNamespace
+from unittest.mock import patch
 
+from odoo.exceptions import MissingError
 from odoo.tests import tagged
 
 from .common import McpCase
@@ -104,13 +107,14 @@ class TestAccessPolicy(McpCase):
     # Related fields and relational values
     # ------------------------------------------------------------------
     def test_related_field_reaching_model_not_in_policy(self):
-        # country_code is country_id.code: res.country is not in the full profile.
-        self.assertDenied(self.secret_full, self.key_full, "read", {
-            "model": "res.partner", "ids": [self.acme.id], "fields": ["country_code"]}, "country_code")
-        self.assertDenied(self.secret_full, self.key_full, "search_count", {
-            "model": "res.partner", "domain": [["country_code", "=", "BE"]]}, "country_code")
+        # country_code is country_id.code: with no res.country rule it follows the res.partner grant.
+        row = self.tool_ok(self.secret_full, "read", {
+            "model": "res.partner", "ids": [self.acme.id], "fields": ["country_code"]})["records"][0]
+        self.assertEqual(row["country_code"], "BE")
+        self.assertEqual(self.tool_ok(self.secret_full, "search_count", {
+            "model": "res.partner", "domain": [["country_code", "=", "BE"], ["id", "=", self.acme.id]]})["count"], 1)
         schema = self.tool_ok(self.secret_full, "describe_model", {"model": "res.partner"})
-        self.assertNotIn("country_code", schema["fields"])
+        self.assertIn("country_code", schema["fields"])
         self.assertIn("email", schema["fields"])
 
     def test_related_field_reaching_records_outside_the_domain(self):
@@ -339,3 +343,344 @@ class TestAccessPolicy(McpCase):
                           "parent_id")
         groups = self.tool_ok(self.secret_people, "aggregate", dict(arguments, order="__count desc"))["groups"]
         self.assertEqual(len(groups), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestFieldSideDoors(McpCase):
+    """Computed, related, delegated and secret fields, name resolution, ordering and existence checks:
+    none of them may carry what the profile refuses."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin = cls.env.ref("base.user_admin")
+        cls.profile_people = cls._make_profile("MCP test persons only", "full", {
+            "res.partner": {"ops": "read,write", "domain": "[('is_company', '=', False)]"},
+        })
+        cls.key_people, cls.secret_people = cls._make_key("persons key", cls.user_a, cls.profile_people)
+        cls.alice.write({"street": "1 Rue Secrète", "city": "Liège"})
+
+    def texts(self, structured):
+        return json.dumps(structured, ensure_ascii=False)
+
+    def key_for(self, rules, user=None, scope="full"):
+        self._profiles = getattr(self, "_profiles", 0) + 1
+        profile = self._make_profile("MCP test %s %s" % (", ".join(rules), self._profiles), scope, rules)
+        return self._make_key("key %s" % profile.id, user or self.user_a, profile)
+
+    # ------------------------------------------------------------------
+    # 7. display_name and computed fields
+    # ------------------------------------------------------------------
+    def test_computed_fields_do_not_carry_the_company_outside_the_domain(self):
+        carol = self.env["res.partner"].create({"name": "Carol Helper", "parent_id": self.alice.id})
+        computed = ["display_name", "complete_name", "commercial_company_name", "contact_address"]
+        result = self.tool_ok(self.secret_people, "read", {
+            "model": "res.partner", "ids": [self.alice.id], "fields": ["name", *computed]})
+        self.assertEqual(result["records"], [{"id": self.alice.id, "name": "Alice Acmeworker"}])
+        self.assertEqual(set(result["failed_fields"]), set(computed))
+        self.assertIn("complete_name", result["failed_fields"]["display_name"])
+        self.assertNotIn("Acme Corp", self.texts(result))
+        # Default fields and relational labels use the record's own name.
+        result = self.tool_ok(self.secret_people, "read", {"model": "res.partner", "ids": [self.alice.id]})
+        self.assertNotIn("Acme Corp", self.texts(result))
+        row = self.tool_ok(self.secret_people, "read", {
+            "model": "res.partner", "ids": [carol.id], "fields": ["parent_id"]})["records"][0]
+        self.assertEqual(row["parent_id"], {"id": self.alice.id, "name": "Alice Acmeworker"})
+        # Neither a search oracle: display_name matches the own name only, the computed fields are refused.
+        self.assertEqual(self.tool_ok(self.secret_people, "search_count", {
+            "model": "res.partner", "domain": [["display_name", "ilike", "Acme Corp"]]})["count"], 0)
+        self.assertEqual(self.tool_ok(self.secret_people, "name_search", {
+            "model": "res.partner", "name": "Acme Corp"})["results"], [])
+        self.assertEqual(self.tool_ok(self.secret_people, "name_search", {"model": "res.partner", "name": "Alice"})[
+            "results"], [{"id": self.alice.id, "name": "Alice Acmeworker"}])
+        for name in ("commercial_company_name", "complete_name"):
+            self.assertDenied(self.secret_people, self.key_people, "search_count", {
+                "model": "res.partner", "domain": [[name, "ilike", "Acme"]]}, name, "parent_id")
+        self.assertDenied(self.secret_people, self.key_people, "search_read", {
+            "model": "res.partner", "order": "complete_name"}, "complete_name")
+        # A key without the domain reads the full name.
+        row = self.tool_ok(self.secret_full, "read", {
+            "model": "res.partner", "ids": [self.alice.id], "fields": ["display_name"]})["records"][0]
+        self.assertEqual(row["display_name"], "Acme Corp, Alice Acmeworker")
+
+    def test_computed_name_of_a_tag_does_not_carry_its_parent(self):
+        Category = self.env["res.partner.category"]
+        parent = Category.create({"name": "Secret Parent"})
+        kid = Category.create({"name": "Kid", "parent_id": parent.id})
+        _key, secret = self.key_for({"res.partner.category": {"ops": "read", "domain": "[('parent_id', '!=', False)]"}})
+        result = self.tool_ok(secret, "read", {
+            "model": "res.partner.category", "ids": [kid.id], "fields": ["name", "display_name"]})
+        self.assertEqual(result["records"], [{"id": kid.id, "name": "Kid"}])
+        self.assertIn("display_name", result["failed_fields"])
+        self.assertNotIn("Secret", self.texts(result))
+        self.assertEqual(self.tool_ok(secret, "search_count", {
+            "model": "res.partner.category", "domain": [["display_name", "ilike", "Secret Parent"]]})["count"], 0)
+        schema = self.tool_ok(secret, "describe_model", {"model": "res.partner.category"})
+        self.assertNotIn("display_name", schema["fields"])
+        # The same tag through a key allowed every tag: the full name.
+        row = self.tool_ok(self.secret_full, "read", {
+            "model": "res.partner.category", "ids": [kid.id], "fields": ["display_name"]})["records"][0]
+        self.assertEqual(row["display_name"], "Secret Parent / Kid")
+
+    def test_display_name_of_a_product_needs_its_reference(self):
+        if "product.product" not in self.env:
+            self.skipTest("product is not installed")
+        template = self.env["product.template"].create({"name": "Desk Organizer", "default_code": "FURN_0001"})
+        variant = template.product_variant_id
+        _key, secret = self.key_for({"product.product": {"ops": "read", "fields": ["name", "list_price"]}},
+                                    self.admin)
+        result = self.tool_ok(secret, "read", {
+            "model": "product.product", "ids": variant.ids, "fields": ["name", "display_name"]})
+        self.assertEqual(result["records"], [{"id": variant.id, "name": "Desk Organizer"}])
+        self.assertIn("default_code", result["failed_fields"]["display_name"])
+        self.assertNotIn("FURN_0001", self.texts(result))
+
+    # ------------------------------------------------------------------
+    # 8. Related and delegated (_inherits) fields
+    # ------------------------------------------------------------------
+    def test_delegated_fields_of_users_follow_the_partner_rule(self):
+        self.user_b.partner_id.write({"email": "bob@private.example", "phone": "+32 2 222 22 22", "street": "2 Hidden"})
+        key, secret = self.key_for({"res.users": {"ops": "read,write"},
+                                    "res.partner": {"ops": "read", "fields": ["name"]}}, self.admin)
+        for name in ("email", "phone", "street"):
+            text = self.assertDenied(secret, key, "read", {"model": "res.users", "ids": self.user_b.ids,
+                                                           "fields": [name]}, name, "res.partner", "_inherits")
+            self.assertNotIn("private", text)
+        self.assertDenied(secret, key, "search_count", {
+            "model": "res.users", "domain": [["email", "=", "bob@private.example"]]}, "email", "res.partner")
+        self.assertDenied(secret, key, "search_read", {"model": "res.users", "order": "email"}, "email")
+        row = self.tool_ok(secret, "read", {"model": "res.users", "ids": self.user_b.ids,
+                                            "fields": ["name", "login"]})["records"][0]
+        self.assertEqual((row["name"], row["login"]), ("Bob MCP", "mcp_user_b"))
+        # Writing a delegated field writes the partner: it needs write on res.partner.
+        self.assertDenied(secret, key, "write", {"model": "res.users", "ids": self.user_b.ids,
+                                                 "values": {"name": "Renamed"}}, "name", "grant write on res.partner")
+        self.user_b.invalidate_recordset()
+        self.assertEqual(self.user_b.name, "Bob MCP")
+        # Without a res.partner rule, the delegated fields follow the res.users grant.
+        _key, secret = self.key_for({"res.users": {"ops": "read,write"}}, self.admin)
+        row = self.tool_ok(secret, "read", {"model": "res.users", "ids": self.user_b.ids,
+                                            "fields": ["email"]})["records"][0]
+        self.assertEqual(row["email"], "bob@private.example")
+        self.tool_ok(secret, "write", {"model": "res.users", "ids": self.user_b.ids, "values": {"name": "Bob Renamed"}})
+        self.user_b.invalidate_recordset()
+        self.assertEqual(self.user_b.name, "Bob Renamed")
+
+    def test_related_fields_follow_the_other_models_rule(self):
+        self.company_a.partner_id.email = "ceo@company-a.example"
+        key, secret = self.key_for({
+            "res.company": {"ops": "read,write"},
+            "res.partner": {"ops": "read", "fields": ["name", "country_id", "country_code"]},
+            "res.country": {"ops": "read", "fields": ["name"]},
+        }, self.admin)
+        text = self.assertDenied(secret, key, "read", {"model": "res.company", "ids": self.company_a.ids,
+                                                       "fields": ["email"]}, "email", "res.partner", "partner_id.email")
+        self.assertNotIn("ceo@", text)
+        self.assertDenied(secret, key, "read", {"model": "res.partner", "ids": [self.acme.id],
+                                                "fields": ["country_code"]}, "country_code", "res.country")
+        self.assertDenied(secret, key, "search_count", {"model": "res.partner",
+                                                        "domain": [["country_code", "=", "BE"]]}, "country_code")
+        self.assertEqual(self.tool_ok(secret, "read", {"model": "res.company", "ids": self.company_a.ids,
+                                                       "fields": ["name"]})["records"][0]["name"],
+                         "MCP Test Company A")
+        self.assertDenied(secret, key, "write", {"model": "res.company", "ids": self.company_a.ids,
+                                                 "values": {"name": "Renamed"}}, "name", "res.partner")
+        self.company_a.invalidate_recordset()
+        self.assertEqual(self.company_a.name, "MCP Test Company A")
+
+    def test_product_variant_follows_the_template_rule(self):
+        if "product.product" not in self.env:
+            self.skipTest("product is not installed")
+        template = self.env["product.template"].create({"name": "Desk Organizer", "list_price": 5.1})
+        variant = template.product_variant_id
+        key, secret = self.key_for({"product.product": {"ops": "read,write"},
+                                    "product.template": {"ops": "read", "fields": ["name"]}}, self.admin)
+        arguments = {"model": "product.product", "ids": variant.ids, "fields": ["list_price"]}
+        self.assertDenied(secret, key, "read", arguments, "list_price", "product.template", "_inherits")
+        self.assertEqual(self.tool_ok(secret, "read", {"model": "product.product", "ids": variant.ids,
+                                                       "fields": ["name"]})["records"][0]["name"], "Desk Organizer")
+        self.assertDenied(secret, key, "write", {"model": "product.product", "ids": variant.ids,
+                                                 "values": {"name": "Renamed"}}, "grant write on product.template")
+        template.invalidate_recordset()
+        self.assertEqual(template.name, "Desk Organizer")
+        # A key granting only product.product reads the name of its template (issue of the ERP tasks).
+        _key, secret = self.key_for({"product.product": {"ops": "read"}}, self.admin, scope="read_only")
+        self.assertEqual(self.tool_ok(secret, "read", {"model": "product.product", "ids": variant.ids,
+                                                       "fields": ["name"]})["records"][0]["name"], "Desk Organizer")
+
+    # ------------------------------------------------------------------
+    # 10. Capability tokens and secrets
+    # ------------------------------------------------------------------
+    def test_access_tokens_are_never_readable_unless_named(self):
+        attachment = self.env["ir.attachment"].create({
+            "name": "quote.txt", "raw": b"quote", "res_model": "res.partner", "res_id": self.acme.id})
+        token = attachment.generate_access_token()[0]
+        key, secret = self.key_for({"ir.attachment": {"ops": "read"}}, scope="read_only")
+        self.assertDenied(secret, key, "read", {"model": "ir.attachment", "ids": attachment.ids,
+                                                "fields": ["access_token"]}, "access_token", "secret")
+        for arguments in ({"model": "ir.attachment", "domain": [["access_token", "=", token]]},
+                          {"model": "ir.attachment", "order": "access_token"}):
+            self.assertDenied(secret, key, "search_read", arguments, "access_token")
+        self.assertDenied(secret, key, "aggregate", {"model": "ir.attachment", "groupby": ["access_token"]},
+                          "access_token")
+        everything = self.tool_ok(secret, "read", {"model": "ir.attachment", "ids": attachment.ids})
+        schema = self.tool_ok(secret, "describe_model", {"model": "ir.attachment"})
+        self.assertNotIn(token, self.texts(everything) + self.texts(schema))
+        self.assertNotIn("access_token", schema["fields"])
+        # A rule that names the field explicitly lets it through.
+        _key, secret = self.key_for({"ir.attachment": {"ops": "read", "fields": ["name", "access_token"]}},
+                                    scope="read_only")
+        row = self.tool_ok(secret, "read", {"model": "ir.attachment", "ids": attachment.ids,
+                                            "fields": ["access_token"]})["records"][0]
+        self.assertEqual(row["access_token"], token)
+
+    def test_passwords_and_system_fields_are_secrets(self):
+        key, secret = self.key_for({"res.users": {"ops": "read,write"}, "res.partner": {"ops": "read"},
+                                    "ir.mail_server": {"ops": "read"}}, self.admin)
+        for name in ("password", "new_password"):
+            self.assertDenied(secret, key, "read", {"model": "res.users", "ids": self.user_b.ids, "fields": [name]},
+                              name, "secret")
+        self.assertDenied(secret, key, "write", {"model": "res.users", "ids": self.user_b.ids,
+                                                 "values": {"password": "owned-by-an-agent"}}, "password")
+        self.assertDenied(secret, key, "search_count", {
+            "model": "res.partner", "domain": [["user_ids.password", "!=", False]]}, "password")
+        # smtp_pass and smtp_user are for base.group_system only.
+        for name in ("smtp_pass", "smtp_user"):
+            self.assertDenied(secret, key, "read", {"model": "ir.mail_server", "ids": [1], "fields": [name]},
+                              name, "secret")
+        schema = self.tool_ok(secret, "describe_model", {"model": "ir.mail_server"})
+        self.assertFalse({"smtp_pass", "smtp_user"} & set(schema["fields"]))
+
+    def test_sale_order_access_token(self):
+        if "sale.order" not in self.env:
+            self.skipTest("sale is not installed")
+        order = self.env["sale.order"].create({"partner_id": self.acme.id})
+        order._portal_ensure_token()
+        key, secret = self.key_for({"sale.order": {"ops": "read"}}, self.admin, scope="read_only")
+        self.assertDenied(secret, key, "read", {"model": "sale.order", "ids": order.ids, "fields": ["access_token"]},
+                          "access_token")
+        everything = self.tool_ok(secret, "read", {"model": "sale.order", "ids": order.ids})
+        self.assertNotIn(order.access_token, self.texts(everything))
+
+    # ------------------------------------------------------------------
+    # 11. Name resolution of relational values
+    # ------------------------------------------------------------------
+    def test_relational_names_resolve_only_among_readable_records(self):
+        dry = {"model": "res.partner", "ids": [self.alice.id], "dry_run": True}
+        for name in ("%", "Acme Corp", "Acme%"):
+            report = self.tool_ok(self.secret_people, "write", dict(dry, values={"parent_id": name}))
+            self.assertFalse(report["would_succeed"])
+            self.assertIn("no res.partner named", report["error"])
+            self.assertNotIn("Acme Corp (id", report["error"])
+            self.assertNotIn("Beta", report["error"])
+        twins = self.env["res.partner"].create([{"name": "Sam Twin"}, {"name": "Sam Twin"},
+                                                {"name": "Sam Twin", "is_company": True}])
+        report = self.tool_ok(self.secret_people, "write", dict(dry, values={"parent_id": "Sam Twin"}))
+        self.assertIn("matches several", report["error"])
+        self.assertIn("id %s" % twins[0].id, report["error"])
+        self.assertIn("id %s" % twins[1].id, report["error"])
+        self.assertNotIn("id %s" % twins[2].id, report["error"], "the company is outside the key's domain")
+
+    def test_wildcards_in_names_are_literal(self):
+        Category = self.env["res.partner.category"]
+        exact, other = Category.create([{"name": "A_B"}, {"name": "AxB"}])
+        Category.create({"name": "Hidden Tag"})
+        _key, secret = self.key_for({
+            "res.partner": {"ops": "read,write"},
+            "res.partner.category": {"ops": "read", "domain": "[('name', 'not ilike', 'Hidden')]"}})
+        self.tool_ok(secret, "write", {"model": "res.partner", "ids": [self.acme.id],
+                                       "values": {"category_id": ["A_B"]}})
+        self.assertEqual(self.acme.category_id, exact)
+        for name in ("A%", "%", "_xB", "Hidden Tag", "Hidden%"):
+            text = self.tool_error(secret, "write", {"model": "res.partner", "ids": [self.acme.id],
+                                                     "values": {"category_id": [name]}}, "no res.partner.category")
+            self.assertNotIn("(id", text)
+        self.assertEqual(self.acme.category_id, exact)
+        self.assertTrue(other)
+
+    # ------------------------------------------------------------------
+    # 12. Ordering and existence oracles, Odoo's error texts
+    # ------------------------------------------------------------------
+    def test_sorting_by_a_many2one_needs_its_sort_fields(self):
+        key, secret = self.key_for({"res.users": {"ops": "read"}, "res.partner": {"ops": "read", "fields": ["email"]}})
+        self.assertDenied(secret, key, "search_read", {"model": "res.users", "fields": ["login"],
+                                                       "order": "partner_id asc"}, "partner_id", "complete_name")
+        key, secret = self.key_for({"res.partner": {"ops": "read"}, "res.country": {"ops": "read", "fields": ["code"]}})
+        self.assertDenied(secret, key, "search_read", {"model": "res.partner", "order": "country_id"}, "country_id")
+        _key, secret = self.key_for({"res.partner": {"ops": "read"}, "res.country": {"ops": "read"}})
+        self.tool_ok(secret, "search_read", {"model": "res.partner", "order": "country_id", "fields": ["name"]})
+
+    def test_default_order_uses_only_readable_fields(self):
+        Partner = self.env["res.partner"]
+        zeta, alpha = Partner.create([{"name": "Zeta Holding", "is_company": True},
+                                      {"name": "Alpha Holding", "is_company": True}])
+        zed = Partner.create({"name": "Zed Worker", "parent_id": alpha.id})
+        al = Partner.create({"name": "Al Worker", "parent_id": zeta.id})
+        arguments = {"model": "res.partner", "domain": [["id", "in", [zed.id, al.id]]], "fields": ["name"]}
+        # The default order (complete_name) sorts persons by their company's name: the persons key sorts by id.
+        found = self.tool_ok(self.secret_full, "search_read", arguments)["records"]
+        self.assertEqual([r["id"] for r in found], [zed.id, al.id])
+        found = self.tool_ok(self.secret_people, "search_read", arguments)["records"]
+        self.assertEqual([r["id"] for r in found], [al.id, zed.id])
+        # Users sort by name then login; a key that may not read names sorts by login only.
+        users = self.env["res.users"].create([{"name": "Aaa MCP", "login": "zz_mcp_first"},
+                                              {"name": "Zzz MCP", "login": "aa_mcp_second"}])
+        _key, secret = self.key_for({"res.users": {"ops": "read"}, "res.partner": {"ops": "read", "fields": ["email"]}})
+        found = self.tool_ok(secret, "search_read", {"model": "res.users", "domain": [["id", "in", users.ids]],
+                                                     "fields": ["login"]})["records"]
+        self.assertEqual([r["login"] for r in found], ["aa_mcp_second", "zz_mcp_first"])
+
+    def test_funnel_orders_hidden_stages_by_id(self):
+        Partner = self.env["res.partner"]
+        zeta, alpha = Partner.create([{"name": "Zeta Funnel", "is_company": True},
+                                      {"name": "Alpha Funnel", "is_company": True}])
+        Partner.create([{"name": "Zed Lead", "parent_id": zeta.id}, {"name": "Al Lead", "parent_id": alpha.id}])
+        arguments = {"model": "res.partner", "stage_field": "parent_id",
+                     "domain": [["parent_id", "in", [zeta.id, alpha.id]]]}
+        stages = self.tool_ok(self.secret_full, "funnel", arguments)["stages"]
+        self.assertEqual([s["stage"] for s in stages], [alpha.id, zeta.id], "a key that reads names sorts by name")
+        stages = self.tool_ok(self.secret_people, "funnel", arguments)["stages"]
+        self.assertEqual([s["stage"] for s in stages], [zeta.id, alpha.id])
+        self.assertNotIn("Funnel", self.texts(stages))
+        # Countries are not in the full profile: their names do not order the stages either.
+        switzerland, sweden = self.env.ref("base.ch"), self.env.ref("base.se")
+        Partner.create([{"name": "Swiss Lead", "country_id": switzerland.id},
+                        {"name": "Swedish Lead", "country_id": sweden.id}])
+        stages = self.tool_ok(self.secret_full, "funnel", {
+            "model": "res.partner", "stage_field": "country_id",
+            "domain": [["name", "in", ["Swiss Lead", "Swedish Lead"]]]})["stages"]
+        self.assertEqual([s["stage"] for s in stages], sorted([switzerland.id, sweden.id]))
+
+    def test_existence_checks_follow_record_rules(self):
+        # Company B and its partner Beta exist, but user A's record rules hide them: same answer as a missing id.
+        for field, hidden in (("company_id", self.company_b.id), ("parent_id", self.beta.id)):
+            answers = []
+            for value in (hidden, 999999):
+                text = self.tool_error(self.secret_full, "write", {
+                    "model": "res.partner", "ids": [self.alice.id], "values": {field: value}})
+                answers.append(text.replace(str(value), "N"))
+            self.assertEqual(answers[0], answers[1])
+            self.assertNotIn("Beta", answers[0])
+            self.assertNotIn("Company B", answers[0])
+        row = self.tool_ok(self.secret_full, "read", {"model": "res.partner", "ids": [self.acme.id],
+                                                      "fields": ["company_id"]})["records"][0]
+        self.assertEqual(row["company_id"], {"id": self.company_a.id})
+
+    def test_odoo_error_texts_name_no_records(self):
+        # A user of the debug-mode group, in a debug session (?debug=1), gets record names in Odoo's access errors.
+        self.user_a.groups_id += self.env.ref("base.group_no_one")
+        debug_request = SimpleNamespace(session=SimpleNamespace(debug="1"))
+        with patch("odoo.addons.base.models.res_users.request", debug_request):
+            error = self.env["ir.rule"].with_user(self.user_a)._make_access_error("read", self.beta)
+        self.assertIn("Beta Industries", error.args[0])
+        registry = self.env["mcp.tool.registry"]
+        message, status = registry._failure(error)
+        self.assertEqual(status, "denied")
+        self.assertNotIn("Beta Industries", message)
+        self.assertIn("res.partner", message)
+        missing = self.env["res.partner"].browse(999999)
+        try:
+            missing.name  # noqa: B018 - raises MissingError
+        except MissingError as exc:
+            message, _status = registry._failure(exc)
+        self.assertNotIn("999999", message)
