@@ -50,6 +50,7 @@ class AccessPolicy:
             model: dict(entry, operations=entry["operations"] & cap) for model, entry in entries.items()
         }
         self._field_rules = FieldRules(self)
+        self._default_orders = {}
 
     # -- tools --------------------------------------------------------------
     def tool_allowed(self, spec):
@@ -149,7 +150,7 @@ class AccessPolicy:
         (``_rec_names_search``) is readable too, else the record's own name, else None."""
         label = self.label_field(model)
         if label == "display_name" and not all(
-                self.field_allowed(model, name) for name in (model._rec_names_search or ()) if name in model._fields):
+                name in model._fields and self.field_allowed(model, name) for name in model._rec_names_search or ()):
             rec_name = model._rec_name
             return rec_name if rec_name in model._fields and self.field_allowed(model, rec_name) else None
         return label
@@ -300,6 +301,11 @@ class AccessPolicy:
             field.type != "many2one" or self.many2one_sortable(model, name, depth))
 
     def _default_order(self, model):
+        if model._name not in self._default_orders:
+            self._default_orders[model._name] = self._readable_default_order(model)
+        return self._default_orders[model._name]
+
+    def _readable_default_order(self, model):
         kept, complete = [], True
         for part in (model._order or "id").split(","):
             term = ORDER_TERM.match(part)
