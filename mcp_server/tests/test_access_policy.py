@@ -554,7 +554,8 @@ class TestFieldSideDoors(McpCase):
     def test_sale_order_access_token(self):
         if "sale.order" not in self.env:
             self.skipTest("sale is not installed")
-        order = self.env["sale.order"].create({"partner_id": self.acme.id})
+        customer = self.env["res.partner"].create({"name": "Portal Customer"})
+        order = self.env["sale.order"].create({"partner_id": customer.id})
         order._portal_ensure_token()
         key, secret = self.key_for({"sale.order": {"ops": "read"}}, self.admin, scope="read_only")
         self.assertDenied(secret, key, "read", {"model": "sale.order", "ids": order.ids, "fields": ["access_token"]},
