@@ -39,11 +39,13 @@ class Refusal:
     """Why a field may not be used: ``kind`` is :data:`DENIED` (refused outright) or :data:`WITHHELD`
     (a computed field left out of reads and named in ``failed_fields``)."""
 
-    __slots__ = ("kind", "text")
+    __slots__ = ("kind", "plain", "text")
 
-    def __init__(self, kind, text):
+    def __init__(self, kind, text, plain=False):
         self.kind = kind
         self.text = text
+        # Plain: the field is simply not in the rule's field list, which the denial itself says.
+        self.plain = plain
 
     def message(self, env):
         """The reason, in the language of ``env``."""
@@ -73,7 +75,7 @@ class FieldRules:
                                        "rule must name it in its field list", field=field.name))
         if allowlist is not None and not named and field.name != "display_name":
             return Refusal(DENIED, _lt("%(field)s is not in the field list of this key's %(model)s rule",
-                                       field=field.name, model=model._name))
+                                       field=field.name, model=model._name), plain=True)
         if field.related:
             return self._related(model, field, operation)
         if field.compute:

@@ -181,12 +181,13 @@ class AccessPolicy:
         for name in names:
             refusal = self.field_refusal(model, name, operation)
             if refusal and (refusal.kind == DENIED or purpose not in ("read", "describe")):
-                refusals[name] = refusal.message(env)
+                refusals[name] = refusal
         if refusals:
+            reasons = "; ".join(r.message(env) for r in refusals.values() if not r.plain)
             raise AccessDeniedByPolicy(_(
-                "Field(s) %(fields)s of %(model)s may not be used to %(purpose)s with this key: %(reasons)s.",
+                "Field(s) %(fields)s of %(model)s may not be used to %(purpose)s with this key%(reasons)s.",
                 fields=", ".join(refusals), model=model._name, purpose=PURPOSES[purpose],
-                reasons="; ".join(refusals.values())))
+                reasons=": %s" % reasons if reasons else ""))
         hidden = [n for n in names if not model._fields[n].is_accessible(env)]
         if hidden:
             raise AccessDeniedByPolicy(_(
