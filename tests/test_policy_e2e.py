@@ -283,11 +283,14 @@ def test_odoo_access_rights_apply_on_top_of_the_policy(connect, rita_key, audit,
     context = json.loads(rita.request("resources/read", {"uri": "odoo://context"})["contents"][0]["text"])
     assert context["user"]["login"] == data["rita_login"]
 
-    # The policy allows writing users, Odoo does not let Rita rename the administrator.
-    message = rita.fails("write", model="res.users", ids=[2], values={"name": "Owned"})
+    # The policy allows writing users, Odoo does not let Rita change the administrator's login.
+    message = rita.fails("write", model="res.users", ids=[2], values={"login": "owned"})
     assert "not allowed" in message.lower() or "access" in message.lower()
     audit.denied(rita_key, "write")
-    assert admin.ok("read", model="res.users", ids=[2], fields=["name"])["records"][0]["name"] != "Owned"
+    assert admin.ok("read", model="res.users", ids=[2], fields=["login"])["records"][0]["login"] != "owned"
+    # A user's name is stored on its partner: the key's read-only res.partner rule refuses it first.
+    message = rita.fails("write", model="res.users", ids=[2], values={"name": "Owned"})
+    assert "grant write on res.partner" in message
 
     # System parameters are for administrators only.
     result = rita.tool("search_read", model="ir.config_parameter", fields=["key", "value"])

@@ -293,8 +293,7 @@ class McpToolValues(models.AbstractModel):
         if search_field == "display_name" and not literal:
             matches = model.name_search(name, domain, operator=operator, limit=limit)
         else:
-            field = model._rec_name if search_field == "display_name" and literal else search_field
-            records = model.search(expression.AND([domain, [(field, operator, name)]]), limit=limit)
+            records = model.search(expression.AND([domain, [(search_field, operator, name)]]), limit=limit)
             matches = [(record.id, None) for record in records]
         labels = self._visible_names(model, [rid for rid, _label in matches], policy)
         return [(rid, labels.get(rid)) for rid, _label in matches if rid in labels]
