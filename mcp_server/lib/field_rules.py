@@ -140,25 +140,35 @@ class FieldRules:
                        and model._fields[dep].relational else dep for dep in depends]
         return depends
 
-    def _dependency_problem(self, model, field, root, seen):
-        """The first dependency of a computed ``field`` the key may not read (as 'path of model'), or None."""
-        if (model._name, field.name, root) in seen:
+    def _dependency_problem(self, model, field, root, seen, back=None):
+        """The first dependency of a computed ``field`` the key may not read (as 'path of model'), or None.
+
+        ``root``: ``model`` is the key's model (its own field list applies), not one reached through a relation.
+        ``back``: ``model`` was reached through a one2many, as ``(inverse field, origin model, origin root,
+        origin back)``: a path through that inverse field returns to the same record, not to any record.
+        """
+        if (model._name, field.name, root, back) in seen:
             return None
-        seen.add((model._name, field.name, root))
+        seen.add((model._name, field.name, root, back))
         for dependency in self._dependencies(model, field):
-            current, at_root = model, root
+            current, at_root, came_back = model, root, back
             for hop in dependency.split("."):
                 hop_field = current._fields.get(hop)
                 if hop_field is None:
                     break
-                if not self._dependency_readable(current, hop_field, at_root, seen):
+                if came_back and hop == came_back[0]:
+                    current, at_root, came_back = model.env[came_back[1]], came_back[2], came_back[3]
+                    continue
+                if not self._dependency_readable(current, hop_field, at_root, seen, came_back):
                     return "%s of %s" % (dependency, model._name)
                 if not hop_field.relational:
                     break
+                came_back = (hop_field.inverse_name, current._name, at_root, came_back) \
+                    if hop_field.type == "one2many" and hop_field.inverse_name else None
                 current, at_root = model.env[hop_field.comodel_name], False
         return None
 
-    def _dependency_readable(self, model, field, root, seen):
+    def _dependency_readable(self, model, field, root, seen, back):
         if field.name == "id":
             return True
         if root:
@@ -173,5 +183,5 @@ class FieldRules:
         elif self._reached_problem(model, field, "read", computed=bool(field.compute and not field.related)):
             return False
         if field.compute or field.related:
-            return self._dependency_problem(model, field, root, seen) is None
+            return self._dependency_problem(model, field, root, seen, back) is None
         return True

@@ -435,6 +435,20 @@ class TestFieldSideDoors(McpCase):
         self.assertIn("default_code", result["failed_fields"]["display_name"])
         self.assertNotIn("FURN_0001", self.texts(result))
 
+    def test_totals_of_own_lines_stay_readable_under_a_domain(self):
+        # amount_total is computed from the order's lines, whose own amounts depend on their order (order_id):
+        # the same record, not any order, so a key limited to some orders still reads it.
+        if "sale.order" not in self.env:
+            self.skipTest("sale is not installed")
+        customer = self.env["res.partner"].create({"name": "Totals Customer"})
+        order = self.env["sale.order"].create({"partner_id": customer.id})
+        _key, secret = self.key_for({"sale.order": {"ops": "read", "domain": "[('partner_id.name', '=', "
+                                                                     "'Totals Customer')]"}}, self.admin)
+        result = self.tool_ok(secret, "read", {"model": "sale.order", "ids": order.ids,
+                                               "fields": ["amount_total", "amount_untaxed", "invoice_status"]})
+        self.assertFalse(result.get("failed_fields"), result)
+        self.assertEqual(result["records"][0]["amount_total"], 0.0)
+
     # ------------------------------------------------------------------
     # 8. Related and delegated (_inherits) fields
     # ------------------------------------------------------------------
