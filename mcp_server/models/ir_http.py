@@ -2,8 +2,10 @@ import re
 
 import werkzeug.exceptions
 
-from odoo import models
+from odoo import api, models, tools
+from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
 from odoo.http import request
+from odoo.tools import SQL
 
 from .mcp_api_key import KEY_MARKER, hash_secret
 
@@ -34,10 +36,26 @@ class IrHttp(models.AbstractModel):
         profile_id = int(env["ir.config_parameter"].sudo().get_param("mcp_server.native_key_profile_id") or 0)
         if not profile_id:
             return None, "unknown key"
-        user_id = keys._native_key_user(hash_secret(token), token)
-        if not user_id:
+        digest = hash_secret(token)
+        user_id = keys._native_key_user(digest, token)
+        native_key_id = user_id and env["ir.http"]._mcp_native_key_id(digest, user_id, token)
+        if not native_key_id:
             return None, "unknown key"
-        return {"kind": "odoo_apikey", "key_id": None, "user_id": user_id, "profile_id": profile_id}, None
+        # Each Odoo API key is a credential of its own: it shares no session, job, export or approval
+        # with the user's other keys.
+        return {"kind": "odoo_apikey", "key_id": None, "native_key_id": native_key_id, "user_id": user_id,
+                "profile_id": profile_id}, None
+
+    @api.model
+    @tools.ormcache("digest", "user_id")
+    def _mcp_native_key_id(self, digest, user_id, token):
+        """The id of the user's Odoo API key ``token`` (already verified by Odoo), or None."""
+        self.env.cr.execute(SQL("SELECT id, key FROM res_users_apikeys WHERE index = %s AND user_id = %s",
+                                token[:INDEX_SIZE], user_id))
+        rows = self.env.cr.fetchall()
+        if len(rows) == 1:
+            return rows[0][0]
+        return next((key_id for key_id, hashed in rows if KEY_CRYPT_CONTEXT.verify(token, hashed)), None)
 
     @classmethod
     def _mcp_credential_active(cls, env, credential):
@@ -48,7 +66,28 @@ class IrHttp(models.AbstractModel):
         if credential.get("kind") == "mcp_key":
             key = env["mcp.api.key"].sudo().with_context(active_test=False).browse(credential.get("key_id")).exists()
             return bool(key) and key.state == "active" and key.user_id.active
+        if credential.get("kind") == "odoo_apikey":
+            env.cr.execute(SQL(
+                """SELECT 1 FROM res_users_apikeys k JOIN res_users u ON u.id = k.user_id
+                    WHERE k.id = %s AND k.user_id = %s AND u.active
+                      AND (k.expiration_date IS NULL OR k.expiration_date >= now() at time zone 'utc')""",
+                credential.get("native_key_id"), credential.get("user_id")))
+            return bool(env.cr.fetchone())
         return True
+
+    @classmethod
+    def _mcp_current_profile_id(cls, env, credential):
+        """The access profile a credential recorded earlier (approvals, background jobs) acts under now:
+        a key's current profile, or the current profile of Odoo API keys, not the one recorded.
+
+        Addons with other credential kinds (OAuth grants) extend this method.
+        """
+        if credential.get("kind") == "mcp_key":
+            key = env["mcp.api.key"].sudo().with_context(active_test=False).browse(credential.get("key_id")).exists()
+            return key.profile_id.id or None
+        if credential.get("kind") == "odoo_apikey":
+            return int(env["ir.config_parameter"].sudo().get_param("mcp_server.native_key_profile_id") or 0) or None
+        return credential.get("profile_id")
 
     @classmethod
     def _auth_method_mcp(cls):

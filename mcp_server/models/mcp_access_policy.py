@@ -53,9 +53,16 @@ class AccessPolicy:
         self._default_orders = {}
 
     # -- tools --------------------------------------------------------------
+    def max_risk(self):
+        """The highest risk level the scope preset allows."""
+        return SCOPE_MAX_RISK[self.governance["scope"]]
+
+    def risk_allowed(self, risk):
+        return RISK_LEVELS.index(risk) <= RISK_LEVELS.index(self.max_risk())
+
     def tool_allowed(self, spec):
         """Whether the scope preset and the tool allowlist let the key use this tool."""
-        if RISK_LEVELS.index(spec.risk) > RISK_LEVELS.index(SCOPE_MAX_RISK[self.governance["scope"]]):
+        if not self.risk_allowed(spec.risk):
             return False
         tools = self.governance["tools"]
         return tools is None or spec.name in tools or spec.name in ALWAYS_ALLOWED_TOOLS

@@ -62,7 +62,7 @@ class McpApprovalRequest(models.Model):
         approvers = profile._approvers() if profile else self.env.ref("mcp_server.group_mcp_admin").users
         request = self.create({
             "tool": spec.name,
-            "risk": spec.risk,
+            "risk": self.env["mcp.tool.registry"]._call_risk(spec, arguments),
             "arguments": json.dumps(arguments, ensure_ascii=False, indent=1),
             "summary": summary,
             "key_id": call.credential.get("key_id"),
@@ -133,12 +133,16 @@ class McpApprovalRequest(models.Model):
             return
         user = self.user_id
         registry = self.env["mcp.tool.registry"].with_user(user).with_context(**user.with_user(user).context_get())
-        policy = self.env["mcp.access.policy"]._load(self.profile_id.id)
+        # The call runs under the key's access profile as it is now: a change since the submission applies.
+        credential["profile_id"] = self.env["ir.http"]._mcp_current_profile_id(self.env, credential)
+        policy = self.env["mcp.access.policy"]._load(credential["profile_id"])
         call = CallContext(credential, policy, settings=settings)
         call.approved = True
         result = registry._call_tool(self.tool, json.loads(self.arguments), call)
         text = json.dumps(result.get("structuredContent"), ensure_ascii=False, default=str) \
             if result.get("structuredContent") is not None else result["content"][0]["text"]
+        if result.get("isError") and call.audit.get("status") == "denied":
+            text = _("Not executed: the key's access profile, as it is now, refuses this call. %s", text)
         values.update(state="failed" if result.get("isError") else "executed", result=text)
         self.write(values)
         self.activity_unlink(["mail.mail_activity_data_todo"])

@@ -159,7 +159,9 @@ class McpJob(models.Model):
         self.ensure_one()
         credential = json.loads(self.credential)
         user = self.user_id
-        policy = self.env["mcp.access.policy"]._load(credential.get("profile_id"))
+        # The job runs under the key's access profile as it is now, not as it was when it was queued.
+        credential["profile_id"] = self.env["ir.http"]._mcp_current_profile_id(self.env, credential)
+        policy = self.env["mcp.access.policy"]._load(credential["profile_id"])
         call = CallContext(credential, policy, settings=self.env["mcp.server"]._settings())
         call.approved = True  # approval, if any, happened before the job was queued
         call.in_job = True

@@ -1,9 +1,10 @@
 """Fixed-window rate limits shared by every worker: Redis when configured, PostgreSQL otherwise.
 
-Each request is checked against several counters at once (per credential and
-global, per minute and per day). Either every counter is incremented or none:
-a refused request does not consume quota, and concurrent workers never let one
-request more than the limit through.
+Each HTTP request is checked against several counters at once (per credential and
+global, per minute and per day) and counts as many JSON-RPC messages as it carries.
+Either every counter is incremented or none: a refused request does not consume
+quota, and concurrent workers never let one message more than the limit through.
+Requests that carry no valid credential are counted per client address.
 """
 import logging
 import time
@@ -12,6 +13,7 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from ..lib.own_transaction import RollBack, own_transaction
+from .mcp_session import credential_ref
 
 _logger = logging.getLogger(__name__)
 
@@ -19,19 +21,20 @@ WINDOWS = {"minute": 60, "day": 86400}
 REDIS_RETRY_SECONDS = 5.0
 REDIS_TIMEOUT_SECONDS = 0.25
 
-# Check every counter, then increment all of them only when none is at its limit.
-# KEYS: counter keys; ARGV: limit_1, ttl_1, limit_2, ttl_2, ...
+# Check every counter, then add the request's count to all of them only when none would pass its limit.
+# KEYS: counter keys; ARGV: count, limit_1, ttl_1, limit_2, ttl_2, ...
 REDIS_SCRIPT = """
+local n = tonumber(ARGV[1])
 for i, key in ipairs(KEYS) do
   local count = tonumber(redis.call('GET', key) or '0')
-  if count >= tonumber(ARGV[2 * i - 1]) then
+  if count + n > tonumber(ARGV[2 * i]) then
     return i
   end
 end
 for i, key in ipairs(KEYS) do
-  local count = redis.call('INCR', key)
-  if count == 1 then
-    redis.call('EXPIRE', key, tonumber(ARGV[2 * i]))
+  local count = redis.call('INCRBY', key, n)
+  if count == n then
+    redis.call('EXPIRE', key, tonumber(ARGV[2 * i + 1]))
   end
 end
 return 0
@@ -46,7 +49,7 @@ class RedisBackend:
     _down_since = {}
 
     @classmethod
-    def check(cls, url, counters):
+    def check(cls, url, counters, count=1):
         """Return the index (1-based) of the exhausted counter, 0 when allowed, None when Redis is unavailable."""
         down_since = cls._down_since.get(url)
         if down_since and time.monotonic() - down_since < REDIS_RETRY_SECONDS:
@@ -54,7 +57,7 @@ class RedisBackend:
         try:
             client = cls._client(url)
             keys = [key for key, _limit, _ttl in counters]
-            args = []
+            args = [count]
             for _key, limit, ttl in counters:
                 args += [limit, ttl]
             result = client.eval(REDIS_SCRIPT, len(keys), *keys, *args)
@@ -109,16 +112,26 @@ class McpRateLimiter(models.AbstractModel):
         for window in WINDOWS:
             per_credential = credential.get("rate_limit_%s" % window) or settings.get("rate_limit_%s" % window, 0)
             if per_credential:
-                limits.append(("cred:%s" % credential_scope(credential), window, per_credential))
+                limits.append(("cred:%s" % credential_ref(credential), window, per_credential))
             global_limit = settings.get("global_rate_limit_%s" % window, 0)
             if global_limit:
                 limits.append(("global", window, global_limit))
         return limits
 
     @api.model
-    def _hit(self, credential, settings):
-        """Count one request. Returns ``None`` when allowed, else ``(scope, window, limit, retry_after)``."""
-        limits = self._limits_for(credential, settings)
+    def _hit(self, credential, settings, count=1):
+        """Count ``count`` JSON-RPC messages of a credential. Returns ``None`` when allowed, else
+        ``(scope, window, limit, retry_after)``."""
+        return self._consume(self._limits_for(credential, settings), settings, count)
+
+    @api.model
+    def _hit_address(self, address, settings):
+        """Count one request that carries no valid credential, per client address (same answer as ``_hit``)."""
+        limit = settings.get("anonymous_rate_limit_minute", 0)
+        return self._consume([("ip:%s" % address, "minute", limit)] if limit else [], settings, 1)
+
+    @api.model
+    def _consume(self, limits, settings, count):
         if not limits:
             return None
         now = time.time()
@@ -131,9 +144,9 @@ class McpRateLimiter(models.AbstractModel):
         exhausted = None
         if settings.get("redis_url"):
             exhausted = RedisBackend.check(settings["redis_url"],
-                                           [(b, lim, max(1, int(end - now)) + 1) for b, lim, end in counters])
+                                           [(b, lim, max(1, int(end - now)) + 1) for b, lim, end in counters], count)
         if exhausted is None:
-            exhausted = self._check_postgres(counters)
+            exhausted = self._check_postgres(counters, count)
         if not exhausted:
             return None
         scope, window, limit = limits[exhausted - 1]
@@ -141,26 +154,28 @@ class McpRateLimiter(models.AbstractModel):
         return scope, window, limit, retry_after
 
     @api.model
-    def _check_postgres(self, counters):
+    def _check_postgres(self, counters, count=1):
         """Atomic check-and-increment in PostgreSQL, committed at once in its own transaction
         (READ COMMITTED, so concurrent workers queue on the row lock instead of failing)."""
         exhausted = 0
         with own_transaction(self.env) as cr:
-            exhausted = self._increment_counters(cr, counters)
+            exhausted = self._increment_counters(cr, counters, count)
             if exhausted:
                 raise RollBack()
         return exhausted
 
     @api.model
-    def _increment_counters(self, cr, counters):
-        """Increment each counter still under its limit; return the 1-based index of the first one at its limit."""
+    def _increment_counters(self, cr, counters, count=1):
+        """Add ``count`` to each counter that stays within its limit; return the 1-based index of the first
+        one it would pass."""
         for index, (bucket, limit, window_end) in enumerate(counters, start=1):
             cr.execute(SQL(
                 """INSERT INTO mcp_rate_counter AS c (bucket, window_end, count)
-                   VALUES (%s, to_timestamp(%s) at time zone 'UTC', 1)
-                   ON CONFLICT (bucket) DO UPDATE SET count = c.count + 1 WHERE c.count < %s
+                   SELECT %s, to_timestamp(%s) at time zone 'UTC', %s WHERE %s <= %s
+                   ON CONFLICT (bucket) DO UPDATE SET count = c.count + EXCLUDED.count
+                    WHERE c.count + EXCLUDED.count <= %s
                    RETURNING c.count""",
-                bucket, window_end, limit,
+                bucket, window_end, count, count, limit, limit,
             ))
             if not cr.fetchone():
                 return index
@@ -173,6 +188,3 @@ class McpRateLimiter(models.AbstractModel):
             "DELETE FROM mcp_rate_counter WHERE window_end < (now() at time zone 'UTC') - interval '1 hour'"))
 
 
-def credential_scope(credential):
-    return "%s:%s" % (credential.get("kind"), credential.get("key_id") or credential.get("grant_id")
-                      or credential["user_id"])

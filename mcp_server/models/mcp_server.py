@@ -102,6 +102,8 @@ class McpServer(models.AbstractModel):
             "rate_limit_day": as_int("mcp_server.rate_limit_day", 0),
             "global_rate_limit_minute": as_int("mcp_server.global_rate_limit_minute", 0),
             "global_rate_limit_day": as_int("mcp_server.global_rate_limit_day", 0),
+            # Requests without a valid credential, per client address: they cannot flood the audit log.
+            "anonymous_rate_limit_minute": as_int("mcp_server.anonymous_rate_limit_minute", 300),
             "ip_allow": parse_networks_or_nothing(get("mcp_server.ip_allow")),
             "ip_deny": parse_networks_or_nothing(get("mcp_server.ip_deny")),
         }
@@ -138,6 +140,11 @@ class McpServer(models.AbstractModel):
                 message = "%s: %s" % (message, exc)
             reply = McpReply(500, jsonrpc.error_response(None, JsonRpcError(jsonrpc.INTERNAL_ERROR, message)))
             audit.update(status="internal_error", error=str(exc))
+        if not audit.get("user_id"):
+            exceeded = self.env["mcp.rate.limiter"]._hit_address(remote_addr, settings)
+            if exceeded:
+                # Past the limit, requests without a valid credential are refused and leave no audit row.
+                return self._rate_limited(exceeded, {})
         self._add_cors_headers(reply, headers, settings)
         elapsed = (time.perf_counter() - started) * 1000.0
         log = self.env["mcp.audit.log"].sudo()
@@ -187,21 +194,35 @@ class McpServer(models.AbstractModel):
             rate_limit_minute=credential.get("rate_limit_minute") or governance["rate_limit_minute"],
             rate_limit_day=credential.get("rate_limit_day") or governance["rate_limit_day"],
         )
-        exceeded = self.env["mcp.rate.limiter"]._hit(credential, settings)
+        exceeded = self.env["mcp.rate.limiter"]._hit(credential, settings, self._message_count(body))
         if exceeded:
-            scope, window, limit, retry_after = exceeded
-            audit.update(status="rate_limited", error="%s limit of %s requests per %s reached" % (
-                "global" if scope == "global" else "key", limit, window))
-            reply = self._http_error(429, RATE_LIMITED, _(
-                "Rate limit reached: %(limit)s requests per %(window)s. Retry after %(seconds)s seconds.",
-                limit=limit, window=window, seconds=retry_after))
-            reply.headers["Retry-After"] = str(retry_after)
-            return reply
+            return self._rate_limited(exceeded, audit)
         server = self.with_user(credential["user_id"])
         server = server.with_context(**server.env["res.users"].context_get())
         if http_method == "DELETE":
             return server._end_session(headers, credential, audit)
         return server._handle_post(headers, body, credential, policy, settings, audit, audit_rows)
+
+    @api.model
+    def _message_count(self, body):
+        """How many JSON-RPC messages a POST carries, for the rate limits: one, or each message of a batch."""
+        if not body or body.lstrip()[:1] != b"[":
+            return 1
+        try:
+            return max(1, len(json.loads(body)))
+        except (ValueError, TypeError):
+            return 1
+
+    def _rate_limited(self, exceeded, audit):
+        """The 429 reply of a rate limit, with its Retry-After."""
+        scope, window, limit, retry_after = exceeded
+        audit.update(status="rate_limited", error="%s limit of %s requests per %s reached" % (
+            "global" if scope == "global" else "key", limit, window))
+        reply = self._http_error(429, RATE_LIMITED, _(
+            "Rate limit reached: %(limit)s requests per %(window)s. Retry after %(seconds)s seconds.",
+            limit=limit, window=window, seconds=retry_after))
+        reply.headers["Retry-After"] = str(retry_after)
+        return reply
 
     def _authenticate(self, headers, settings, audit):
         """The credential of the bearer token, or a 401 reply."""

@@ -112,12 +112,15 @@ class McpSession(models.Model):
 
 
 def credential_ref(credential):
-    """A stable, secret-free reference of a credential (which key or grant)."""
+    """A stable, secret-free reference of a credential (which key or grant): sessions, jobs, exports,
+    approvals and rate counters belong to it. Each Odoo API key of a user is a credential of its own."""
+    if credential.get("native_key_id"):
+        return "%s:%s:%s" % (credential.get("kind"), credential["user_id"], credential["native_key_id"])
     reference = credential.get("key_id") or credential.get("grant_id") or credential["user_id"]
     return "%s:%s" % (credential.get("kind"), reference)
 
 
 def recorded_credential(credential):
     """The parts of a credential kept to act later (approvals, jobs): no secret, no cached policy."""
-    return {k: v for k, v in credential.items() if k in ("kind", "key_id", "grant_id", "user_id", "profile_id",
-                                                          "scopes")}
+    return {k: v for k, v in credential.items() if k in ("kind", "key_id", "grant_id", "native_key_id", "user_id",
+                                                          "profile_id", "scopes")}

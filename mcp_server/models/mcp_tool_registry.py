@@ -13,7 +13,7 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, MissingError, RedirectWarning, UserError, ValidationError
 
 from ..lib import jsonrpc
-from ..lib.jsonrpc import JsonRpcError, ToolError
+from ..lib.jsonrpc import AccessDeniedByPolicy, JsonRpcError, ToolError
 from ..lib.odoo_errors import safe_odoo_message
 from ..lib.suggestions import did_you_mean
 
@@ -46,7 +46,7 @@ class ToolSpec:
     """Everything an MCP client sees of a tool, plus how the server treats it."""
 
     def __init__(self, name, title, description, input_schema, output_schema=None, risk="read",
-                 operation=None, idempotent=False, open_world=False, background=False):
+                 operation=None, idempotent=False, open_world=False, background=False, call_risk=None, parts=None):
         if risk not in RISK_LEVELS:
             raise ValueError("unknown risk level %r for tool %s" % (risk, name))
         self.name = name
@@ -75,6 +75,12 @@ class ToolSpec:
         self.operation = operation
         self.idempotent = idempotent
         self.open_world = open_world
+        # ``call_risk(arguments) -> risk``: the risk of one call when it depends on the arguments
+        # (call_method of unlink is destructive). Approvals and the scope preset use it.
+        self.call_risk = call_risk
+        # ``parts(arguments) -> [(tool name, arguments)]``: the tools a composite call stands for. Each part
+        # passes the same checks as a direct call of that tool (see ``_gate``).
+        self.parts = parts
         self.method_name = None
         self._validator = None
 
@@ -107,10 +113,10 @@ class ToolSpec:
 
 
 def mcp_tool(name, title, description, input_schema, output_schema=None, risk="read", operation=None,
-             idempotent=False, open_world=False, background=False):
+             idempotent=False, open_world=False, background=False, call_risk=None, parts=None):
     """Mark a registry method ``_tool_x(self, call, arguments)`` as the MCP tool ``name``."""
     spec = ToolSpec(name, title, description, input_schema, output_schema, risk, operation, idempotent, open_world,
-                    background)
+                    background, call_risk, parts)
 
     def decorate(method):
         spec.method_name = method.__name__
@@ -153,10 +159,72 @@ class McpToolRegistry(models.AbstractModel):
 
     @api.model
     def _call_risk(self, spec, arguments):
-        """The risk of this call: a batch that deletes is destructive, whatever the tool's own level."""
-        if spec.name == "batch" and any(op.get("operation") == "unlink" for op in arguments.get("operations", ())):
-            return "destructive"
-        return spec.risk
+        """The risk of this call: the tool's own (or its ``call_risk`` for these arguments), raised to the
+        highest risk of the tools a composite call stands for (a batch that deletes is destructive)."""
+        risk = spec.call_risk(arguments) if spec.call_risk else spec.risk
+        catalog = self._catalog()
+        for name, part_arguments in spec.parts(arguments) if spec.parts else ():
+            if name in catalog:  # an unknown part fails the call's validation, whatever its risk
+                risk = max(risk, self._call_risk(catalog[name], part_arguments), key=RISK_LEVELS.index)
+        return risk
+
+    @api.model
+    def _call_parts(self, spec, arguments):
+        """``[(spec, arguments)]`` of the tools a composite call stands for (none for a plain tool)."""
+        if not spec.parts:
+            return []
+        catalog = self._catalog()
+        parts = []
+        for name, part_arguments in spec.parts(arguments):
+            if name not in catalog:
+                raise ToolError(_("Unknown tool: %(name)s.%(hint)s", name=name, hint=did_you_mean(name, catalog)))
+            parts.append((catalog[name], part_arguments))
+        return parts
+
+    @api.model
+    def _gate(self, spec, arguments, call):
+        """May this credential run tool ``spec`` with these arguments now, under its current policy?
+
+        Checks the tool allowlist, the scope preset against the call's risk, and every tool a composite
+        call stands for, the same way. Raises :class:`AccessDeniedByPolicy` naming what is refused;
+        returns whether a person must approve the call first (approval per tool or per risk; never for
+        a dry run nor for a call already approved).
+        """
+        policy = call.policy
+        if not self._tool_available(spec, call):
+            raise AccessDeniedByPolicy(_("Tool %s is not available with this key's access profile.", spec.name))
+        own_risk = spec.call_risk(arguments) if spec.call_risk else spec.risk
+        if not policy.risk_allowed(own_risk):
+            raise AccessDeniedByPolicy(_(
+                "This call of %(tool)s is %(risk)s; this key's scope preset allows at most %(max)s.",
+                tool=spec.name, risk=own_risk, max=policy.max_risk()))
+        needs_approval = policy.needs_approval(spec, own_risk)
+        for index, (part, part_arguments) in enumerate(self._call_parts(spec, arguments), start=1):
+            try:
+                needs_approval = self._gate(part, part_arguments, call) or needs_approval
+            except AccessDeniedByPolicy as exc:
+                raise AccessDeniedByPolicy(_("%(tool)s, operation %(index)s: %(reason)s Nothing was run.",
+                                             tool=spec.name, index=index, reason=exc.message)) from None
+        return needs_approval and not call.dry_run and not call.approved
+
+    @api.model
+    def _call_part(self, name, arguments, call):
+        """Run tool ``name`` as one step of a composite tool, under exactly the checks of a direct call
+        (input schema, tool allowlist, scope preset, approvals), inside the composite's savepoint and dry run.
+
+        Returns the part's structured result; a refusal or failure raises.
+        """
+        spec = self._catalog().get(name)
+        if spec is None:
+            raise ToolError(_("Unknown tool: %s.", name))
+        errors = sorted(spec.validator.iter_errors(arguments), key=lambda e: list(e.path))
+        if errors:
+            raise ToolError(_("Invalid arguments for %(tool)s: %(errors)s", tool=name,
+                              errors="; ".join(self._describe_schema_error(e) for e in errors[:5])))
+        if self._gate(spec, arguments, call):
+            raise AccessDeniedByPolicy(_("%s needs approval: submit it on its own or as a whole, not from "
+                                         "inside another tool.", name))
+        return getattr(self, spec.method_name)(call, arguments)
 
     @api.model
     def _catalog_for(self, call):
@@ -174,18 +242,20 @@ class McpToolRegistry(models.AbstractModel):
         if errors:
             raise JsonRpcError(jsonrpc.INVALID_PARAMS, _("Invalid arguments for %(tool)s: %(errors)s", tool=name,
                                errors="; ".join(self._describe_schema_error(e) for e in errors[:5])))
-        if not self._tool_available(spec, call):
-            call.audit.update(status="denied", error="tool not available to this key")
-            return self._error_result(_("Tool %s is not available with this key's access profile.", name))
         dry_run = bool(arguments.get("dry_run")) and spec.risk != "read"
-        if not dry_run and not call.approved and call.policy.needs_approval(spec, self._call_risk(spec, arguments)):
+        call.dry_run = dry_run
+        try:
+            needs_approval = self._gate(spec, arguments, call)
+        except ToolError as exc:
+            call.audit.update(status=exc.status, error=exc.message)
+            return self._error_result(exc.message)
+        if needs_approval:
             return self.env["mcp.approval.request"].sudo()._submit(spec, arguments, call)
         if spec.background and (arguments.get("background") or call.stream_progress) and not call.in_job:
             job = self.env["mcp.job"].sudo()._enqueue(
                 spec, {k: v for k, v in arguments.items() if k != "background"}, call, call.request_id)
             call.job_id = job.id
             return job._tool_result()
-        call.dry_run = dry_run
         savepoint = self.env.cr.savepoint()
         try:
             structured = getattr(self, spec.method_name)(call, arguments)

@@ -1,15 +1,28 @@
 """Workflow tools: business methods, chatter, activities, and atomic batches."""
-import datetime
+from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
 from odoo.service.model import get_public_method
 
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
+from ..lib.method_effects import DATA_METHODS, carries_values, method_call_risk, method_effect
 from .mcp_tool_registry import mcp_tool
 from .mcp_tools_records import CONTEXT, IDS, MODEL, VALUES
 
 MAX_BATCH_OPERATIONS = 100
 RECORD_ID = {"type": "integer", "description": "Record id."}
+
+
+def batch_parts(arguments):
+    """``parts`` of the batch tool: one create, write or unlink call per operation."""
+    parts = []
+    for operation in arguments.get("operations") or ():
+        if isinstance(operation, dict):
+            part = {key: value for key, value in operation.items() if key != "operation"}
+            if arguments.get("context"):
+                part["context"] = arguments["context"]
+            parts.append((operation.get("operation"), part))
+    return parts
 
 
 class McpToolsWorkflows(models.AbstractModel):
@@ -33,55 +46,111 @@ class McpToolsWorkflows(models.AbstractModel):
             "model": {"type": "string"}, "ids": {"type": "array"}, "method": {"type": "string"},
             "result": {}, "action": {"type": "object"}, "note": {"type": "string"}},
          "required": ["model", "method"]},
-        risk="write", operation="write")
+        risk="write", operation="write", call_risk=method_call_risk)
     def _tool_call_method(self, call, args):
-        model = self._model_env(call, args["model"], "write", args.get("context"))
         method = args["method"]
+        effect = method_effect(method)
+        model = self._model_env(call, args["model"], effect.operation, args.get("context"))
         call.note(model=model._name, record_ids=args["ids"])
-        if method.startswith("_") or not call.policy.method_allowed(model._name, method):
-            raise AccessDeniedByPolicy(_("Method %(method)s of %(model)s is not allowed for this key.",
-                                         method=method, model=model._name))
-        try:
-            function = get_public_method(model, method)
-        except Exception as exc:  # noqa: BLE001 - Odoo raises AccessError or AttributeError
-            raise AccessDeniedByPolicy(_("Method %(method)s of %(model)s cannot be called: %(reason)s",
-                                         method=method, model=model._name,
-                                         reason=exc.args[0] if exc.args else type(exc).__name__)) from None
+        function = self._public_method(call, model, method)
         records = call.policy.check_ids_in_scope(model, args["ids"])
-        outcome = function(records, *(args.get("args") or []), **(args.get("kwargs") or {}))
-        if call.policy.record_domain(model._name):
-            outside = set(records.exists().ids) - call.policy.ids_in_scope(model, records.exists().ids)
-            if outside:
-                raise AccessDeniedByPolicy(_("This action would move record(s) %s outside the records this key may "
-                                             "reach; nothing was changed.", sorted(outside)))
-        result = {"model": model._name, "ids": records.ids, "method": method}
-        if isinstance(outcome, dict) and str(outcome.get("type", "")).startswith("ir.actions"):
-            result["action"] = {key: outcome.get(key) for key in ("type", "name", "res_model", "res_id", "target",
-                                                                 "url") if outcome.get(key) is not None}
-            wizard = outcome.get("res_model") and outcome.get("target") == "new"
-            result["note"] = _(
-                "The method opened a wizard (%s): a person must complete it in Odoo.", outcome.get("res_model")) \
-                if wizard else _("The method returned a window action: it is meant for a person in Odoo.")
-        else:
-            result["result"] = self._json_safe(outcome)
+        positional, keywords = self._method_arguments(model, method, effect, args, call.policy)
+        outcome = function(records, *positional, **keywords)
+        self._check_method_scope(model, records, effect, outcome, call)
+        result = dict(self._method_result(model, outcome, call), model=model._name, ids=records.ids, method=method)
         if call.dry_run:
             call.changes.append({"operation": "call_method", "model": model._name, "ids": records.ids,
                                  "method": method})
         return result
 
     @api.model
-    def _json_safe(self, value):
-        if isinstance(value, models.BaseModel):
-            return {"model": value._name, "ids": value.ids}
-        if isinstance(value, (list, tuple)):
-            return [self._json_safe(v) for v in value]
-        if isinstance(value, dict):
-            return {str(k): self._json_safe(v) for k, v in value.items()}
-        if isinstance(value, (datetime.date, datetime.datetime)):
-            return value.isoformat()
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return value
-        return str(value)
+    def _public_method(self, call, model, method):
+        """The method, when the profile lists it and it neither is private nor returns records' data."""
+        if method.startswith("_") or not call.policy.method_allowed(model._name, method):
+            raise AccessDeniedByPolicy(_("Method %(method)s of %(model)s is not allowed for this key.",
+                                         method=method, model=model._name))
+        if method in DATA_METHODS:
+            raise AccessDeniedByPolicy(_(
+                "Method %(method)s returns records' data: use the %(tool)s tool, which applies this key's field "
+                "list and record domain.", method=method, tool=DATA_METHODS[method]))
+        try:
+            return get_public_method(model, method)
+        except Exception as exc:  # noqa: BLE001 - Odoo raises AccessError or AttributeError
+            raise AccessDeniedByPolicy(_("Method %(method)s of %(model)s cannot be called: %(reason)s",
+                                         method=method, model=model._name,
+                                         reason=exc.args[0] if exc.args else type(exc).__name__)) from None
+
+    @api.model
+    def _method_arguments(self, model, method, effect, args, policy):
+        """``(args, kwargs)`` for the method: field values pass the checks of create/write; other methods
+        take no objects, so values cannot enter around those checks."""
+        positional, keywords = list(args.get("args") or []), dict(args.get("kwargs") or {})
+        if effect.fields:
+            policy.check_field_names(model, list(effect.fields), "write")
+        if not effect.values_argument:
+            if carries_values(positional) or carries_values(list(keywords.values())):
+                raise AccessDeniedByPolicy(_(
+                    "Arguments of %s may not hold objects: field values can be set only through create, write "
+                    "or copy, which check them against this key's access profile.", method))
+            return positional, keywords
+        name, position = effect.values_argument
+        values = keywords.pop(name) if name in keywords else \
+            positional.pop(position) if len(positional) > position else None
+        if positional or keywords:
+            raise ToolError(_("%(method)s takes one argument: %(name)s, the field values.", method=method, name=name))
+        if not values and effect.creates and method == "copy":
+            return [], {}
+        many = isinstance(values, list)
+        value_list = values if many else [values]
+        if not value_list or not all(isinstance(item, dict) and item for item in value_list):
+            raise ToolError(_("%(method)s needs %(name)s: an object of field values.", method=method, name=name))
+        converted = [self._convert_values(model, item, policy) for item in value_list]
+        return [converted if many else converted[0]], {}
+
+    @api.model
+    def _check_method_scope(self, model, records, effect, outcome, call):
+        """The records the method changed or created must stay within the key's record domain."""
+        if not call.policy.record_domain(model._name):
+            return
+        touched = set(records.exists().ids)
+        if effect.creates and isinstance(outcome, models.BaseModel) and outcome._name == model._name:
+            touched |= set(outcome.ids)
+        outside = touched - call.policy.ids_in_scope(self.env[model._name], list(touched))
+        if outside:
+            raise AccessDeniedByPolicy(_("This action would leave record(s) %s outside the records this key may "
+                                         "reach; nothing was changed.", sorted(outside)))
+
+    @api.model
+    def _method_result(self, model, outcome, call):
+        """What the agent sees of a method's answer: no records' data, only records the key may reach."""
+        if isinstance(outcome, dict) and str(outcome.get("type", "")).startswith("ir.actions"):
+            return self._method_action(outcome, call)
+        if isinstance(outcome, models.BaseModel):
+            records = self.env[outcome._name].browse(outcome.ids)
+            return {"result": {"model": records._name,
+                               "ids": sorted(call.policy.ids_in_scope(records, records.ids))}}
+        if outcome is None or isinstance(outcome, (bool, int, float)):
+            return {"result": outcome}
+        return {"result": None, "note": _(
+            "The method answered with data that is not shown here: read the records with read or search_read, "
+            "which apply this key's field list and record domain.")}
+
+    @api.model
+    def _method_action(self, outcome, call):
+        """A window or URL action, reduced to what names no record the key may not reach (and no token)."""
+        action = {key: outcome.get(key) for key in ("type", "name", "res_model", "target")
+                  if outcome.get(key) is not None}
+        res_model, res_id = outcome.get("res_model"), outcome.get("res_id")
+        if isinstance(res_id, int) and res_model in self.env and res_id in call.policy.ids_in_scope(
+                self.env[res_model], [res_id]):
+            action["res_id"] = res_id
+        if isinstance(outcome.get("url"), str):
+            # Portal links carry access tokens in their query: the path is enough to say where it leads.
+            action["url"] = urlsplit(outcome["url"])._replace(query="", fragment="").geturl()
+        wizard = res_model and outcome.get("target") == "new"
+        note = _("The method opened a wizard (%s): a person must complete it in Odoo.", res_model) if wizard \
+            else _("The method returned a window action: it is meant for a person in Odoo.")
+        return {"action": action, "note": note}
 
     # ------------------------------------------------------------------
     # Chatter and activities
@@ -224,30 +293,22 @@ class McpToolsWorkflows(models.AbstractModel):
          "required": ["operations"], "additionalProperties": False},
         {"type": "object", "properties": {"results": {"type": "array", "items": {"type": "object"}},
                                           "count": {"type": "integer"}}, "required": ["results", "count"]},
-        risk="write", operation=("create", "write", "unlink"), background=True)
+        risk="write", operation=("create", "write", "unlink"), background=True, parts=batch_parts)
     def _tool_batch(self, call, args):
         results = []
-        tools = {"create": self._tool_create, "write": self._tool_write, "unlink": self._tool_unlink}
-        operations = args["operations"]
-        for index, operation in enumerate(operations, start=1):
-            kind = operation["operation"]
-            missing = [k for k in (("values",) if kind == "create" else ("ids", "values") if kind == "write"
-                                   else ("ids",)) if k not in operation]
-            if missing:
-                raise ToolError(_("Operation %(index)s (%(kind)s): missing %(missing)s; nothing was saved.",
-                                  index=index, kind=kind, missing=", ".join(missing)))
-            arguments = {k: v for k, v in operation.items() if k != "operation"}
-            if args.get("context"):
-                arguments["context"] = args["context"]
+        parts = batch_parts(args)
+        for index, (name, arguments) in enumerate(parts, start=1):
             try:
-                results.append(dict(tools[kind](call, arguments), operation=kind))
+                # Each operation runs as the tool it stands for, under the same checks as a direct call.
+                results.append(dict(self._call_part(name, arguments, call), operation=name))
                 self.env.flush_all()  # database errors belong to this operation, not a later one
             except Exception as exc:
                 message, status = self._failure(exc)
                 if message is None:
                     raise
                 raise ToolError(_("Operation %(index)s (%(kind)s on %(model)s) failed: %(error)s Nothing was saved.",
-                                  index=index, kind=kind, model=operation["model"], error=message),
+                                  index=index, kind=name, model=arguments.get("model"), error=message),
                                 status=status) from None
-            call.report_progress(index, len(operations))
+            call.report_progress(index, len(parts))
         return {"results": results, "count": len(results)}
+

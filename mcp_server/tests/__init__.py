@@ -5,3 +5,4 @@ from . import test_record_tools
 from . import test_audit
 from . import test_resources_prompts
 from . import test_governance
+from . import test_governance_paths

@@ -278,4 +278,6 @@ class TestKeyLifecycle(GovernanceCase):
         credential, _reason = ir_http._mcp_authenticate_token(self.env, token)
         self.assertEqual((credential["kind"], credential["user_id"], credential["profile_id"]),
                          ("odoo_apikey", self.requester.id, self.profile.id))
-        self.assertEqual(credential_ref(credential), "odoo_apikey:%s" % self.requester.id)
+        native_key = self.env["res.users.apikeys"].search([("user_id", "=", self.requester.id)])
+        self.assertEqual(credential_ref(credential), "odoo_apikey:%s:%s" % (self.requester.id, native_key.id),
+                         "each Odoo API key is a credential of its own")
