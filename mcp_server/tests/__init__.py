@@ -6,3 +6,4 @@ from . import test_audit
 from . import test_resources_prompts
 from . import test_governance
 from . import test_governance_paths
+from . import test_governance_http
