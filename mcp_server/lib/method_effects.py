@@ -1,58 +1,72 @@
 """What a public model method does, as ``call_method`` must treat it.
 
-A method's effect says which access-profile operation the key needs on the model, the risk of the
-call (for approvals and the scope preset), and which argument carries field values (checked like the
-values of ``create``/``write``). Methods that return records' data are never run through
-``call_method``: the record tools read them under the key's field list and domain. Any method not
-listed here is taken to write.
+``call_method`` runs a model's own business methods (buttons such as ``action_confirm``), which are
+taken to write. Of the generic methods every model has, only those below run, each as the record tool
+it stands for: the profile's operation on the model, the tool's allowlist entry and approvals, the
+risk, and its field values checked like the values of ``create``/``write``. The other generic
+methods (``read``, ``search_read``, ``load``, ``web_save``, ``mapped``, ``name_create``...) are refused:
+the record tools serve them under the key's field list and record domain.
 """
 
 
 class MethodEffect:
-    """The access-profile operation, risk and value argument of one kind of method."""
+    """The record tool a generic method stands for, with its operation, risk and value argument."""
 
-    def __init__(self, operation, risk="write", values_argument=None, fields=()):
+    def __init__(self, tool, operation, risk="write", values_argument=None, fields=(), values_optional=False):
+        self.tool = tool
         self.operation = operation
         self.risk = risk
         # (keyword name, position) of the argument holding field values, e.g. ("vals", 0) for write.
         self.values_argument = values_argument
+        self.values_optional = values_optional
         # Fields the method sets by itself (archiving sets ``active``): checked like written values.
         self.fields = fields
         self.creates = operation == "create"
 
 
-WRITES = MethodEffect("write")
-ARCHIVES = MethodEffect("write", fields=("active",))
+BUSINESS_METHOD = MethodEffect(None, "write")
+ARCHIVES = MethodEffect("write", "write", fields=("active",))
 METHOD_EFFECTS = {
-    "write": MethodEffect("write", values_argument=("vals", 0)),
-    "update": MethodEffect("write", values_argument=("values", 0)),
-    "create": MethodEffect("create", values_argument=("vals_list", 0)),
-    "copy": MethodEffect("create", values_argument=("default", 0)),
-    "unlink": MethodEffect("unlink", risk="destructive"),
+    "write": MethodEffect("write", "write", values_argument=("vals", 0)),
+    "update": MethodEffect("write", "write", values_argument=("values", 0)),
+    "create": MethodEffect("create", "create", values_argument=("vals_list", 0)),
+    "copy": MethodEffect("create", "create", values_argument=("default", 0), values_optional=True),
+    "unlink": MethodEffect("unlink", "unlink", risk="destructive"),
     "toggle_active": ARCHIVES,
     "action_archive": ARCHIVES,
     "action_unarchive": ARCHIVES,
 }
-# Methods whose answer is records' data: the record tools serve it under the policy.
-DATA_METHODS = {
-    "read": "read", "web_read": "read", "copy_data": "read", "export_data": "export_records",
+# The record tool to use instead of a generic method that answers with records' data.
+RECORD_TOOLS = {
+    "read": "read", "web_read": "read", "copy_data": "read", "fetch": "read", "export_data": "export_records",
     "search_read": "search_read", "web_search_read": "search_read", "search": "search_read",
-    "search_fetch": "search_read", "fetch": "read", "name_search": "name_search", "search_count": "search_count",
-    "read_group": "aggregate", "web_read_group": "aggregate", "read_progress_bar": "aggregate",
-    "fields_get": "describe_model", "default_get": "describe_model", "get_views": "describe_model",
-    "onchange": "describe_model", "get_metadata": "read", "get_base_url": "read",
+    "search_fetch": "search_read", "name_search": "name_search", "search_count": "search_count",
+    "read_group": "aggregate", "web_read_group": "aggregate", "fields_get": "describe_model",
+    "name_create": "create", "load": "batch", "web_save": "write",
 }
 
 
 def method_effect(method):
-    """The effect of calling ``method`` (a method name)."""
-    return METHOD_EFFECTS.get(method, WRITES)
+    """The effect of calling ``method`` (a method name) through call_method."""
+    return METHOD_EFFECTS.get(method, BUSINESS_METHOD)
+
+
+def _method_name(arguments):
+    method = arguments.get("method") if isinstance(arguments, dict) else None
+    return method if isinstance(method, str) else ""
 
 
 def method_call_risk(arguments):
     """``call_risk`` of the call_method tool: the risk of the method it runs."""
-    method = arguments.get("method") if isinstance(arguments, dict) else None
-    return method_effect(method if isinstance(method, str) else "").risk
+    return method_effect(_method_name(arguments)).risk
+
+
+def method_parts(arguments):
+    """``parts`` of the call_method tool: the record tool a generic method stands for, if any."""
+    effect = method_effect(_method_name(arguments))
+    if not effect.tool:
+        return []
+    return [(effect.tool, {key: arguments[key] for key in ("model", "ids", "context") if key in arguments})]
 
 
 def carries_values(value):

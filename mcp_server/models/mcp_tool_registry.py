@@ -203,8 +203,8 @@ class McpToolRegistry(models.AbstractModel):
             try:
                 needs_approval = self._gate(part, part_arguments, call) or needs_approval
             except AccessDeniedByPolicy as exc:
-                raise AccessDeniedByPolicy(_("%(tool)s, operation %(index)s: %(reason)s Nothing was run.",
-                                             tool=spec.name, index=index, reason=exc.message)) from None
+                raise AccessDeniedByPolicy(_("%(tool)s, step %(index)s (%(part)s): %(reason)s Nothing was run.",
+                                             tool=spec.name, index=index, part=part.name, reason=exc.message)) from None
         return needs_approval and not call.dry_run and not call.approved
 
     @api.model

@@ -5,7 +5,14 @@ from odoo import _, api, fields, models
 from odoo.service.model import get_public_method
 
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
-from ..lib.method_effects import DATA_METHODS, carries_values, method_call_risk, method_effect
+from ..lib.method_effects import (
+    METHOD_EFFECTS,
+    RECORD_TOOLS,
+    carries_values,
+    method_call_risk,
+    method_effect,
+    method_parts,
+)
 from .mcp_tool_registry import mcp_tool
 from .mcp_tools_records import CONTEXT, IDS, MODEL, VALUES
 
@@ -46,7 +53,7 @@ class McpToolsWorkflows(models.AbstractModel):
             "model": {"type": "string"}, "ids": {"type": "array"}, "method": {"type": "string"},
             "result": {}, "action": {"type": "object"}, "note": {"type": "string"}},
          "required": ["model", "method"]},
-        risk="write", operation="write", call_risk=method_call_risk)
+        risk="write", operation="write", call_risk=method_call_risk, parts=method_parts)
     def _tool_call_method(self, call, args):
         method = args["method"]
         effect = method_effect(method)
@@ -65,14 +72,17 @@ class McpToolsWorkflows(models.AbstractModel):
 
     @api.model
     def _public_method(self, call, model, method):
-        """The method, when the profile lists it and it neither is private nor returns records' data."""
+        """The method, when the profile lists it and it is a business method of the model (or a generic method
+        that stands for a record tool), never a private one."""
         if method.startswith("_") or not call.policy.method_allowed(model._name, method):
             raise AccessDeniedByPolicy(_("Method %(method)s of %(model)s is not allowed for this key.",
                                          method=method, model=model._name))
-        if method in DATA_METHODS:
+        if method not in METHOD_EFFECTS and hasattr(self.env["base"], method):
+            # A generic method of every model (read, search_read, load, mapped...): the record tools serve it.
             raise AccessDeniedByPolicy(_(
-                "Method %(method)s returns records' data: use the %(tool)s tool, which applies this key's field "
-                "list and record domain.", method=method, tool=DATA_METHODS[method]))
+                "%(method)s is a generic method of every model, not a business action: use the %(tool)s tool, "
+                "which applies this key's field list and record domain.",
+                method=method, tool=RECORD_TOOLS.get(method, "search_read")))
         try:
             return get_public_method(model, method)
         except Exception as exc:  # noqa: BLE001 - Odoo raises AccessError or AttributeError
@@ -98,7 +108,7 @@ class McpToolsWorkflows(models.AbstractModel):
             positional.pop(position) if len(positional) > position else None
         if positional or keywords:
             raise ToolError(_("%(method)s takes one argument: %(name)s, the field values.", method=method, name=name))
-        if not values and effect.creates and method == "copy":
+        if not values and effect.values_optional:
             return [], {}
         many = isinstance(values, list)
         value_list = values if many else [values]
@@ -129,7 +139,7 @@ class McpToolsWorkflows(models.AbstractModel):
             records = self.env[outcome._name].browse(outcome.ids)
             return {"result": {"model": records._name,
                                "ids": sorted(call.policy.ids_in_scope(records, records.ids))}}
-        if outcome is None or isinstance(outcome, (bool, int, float)):
+        if outcome is None or isinstance(outcome, bool):
             return {"result": outcome}
         return {"result": None, "note": _(
             "The method answered with data that is not shown here: read the records with read or search_read, "

@@ -85,7 +85,7 @@ class TestCompositeTools(GovernancePathCase):
             {"operation": "create", "model": "res.partner", "values": {"name": "Smuggled"}},
             {"operation": "write", "model": "res.partner", "ids": [self.partner.id], "values": {"city": "Liège"}},
             {"operation": "unlink", "model": "res.partner", "ids": [self.partner.id]}]})
-        self.assertRefused(result, call, "operation 1", "Tool create is not available")
+        self.assertRefused(result, call, "step 1 (create)", "Tool create is not available")
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Smuggled")]))
         self.assertEqual(self.partner.city, "Ghent")
         self.assertFalse(self.env["mcp.approval.request"].search([("key_id", "=", self.key.id)]))
@@ -101,9 +101,9 @@ class TestCompositeTools(GovernancePathCase):
         operations = [{"operation": "create", "model": "res.partner.category", "values": {"name": "New tag"}},
                       {"operation": "unlink", "model": "res.partner.category", "ids": [self.tag.id]}]
         result, call = self._call_as(self.no_delete, "batch", {"operations": operations})
-        self.assertRefused(result, call, "operation 1")
+        self.assertRefused(result, call, "step 1 (create)")
         result, call = self._call_as(self.read_write, "batch", {"operations": operations})
-        self.assertRefused(result, call, "operation 2", "unlink")
+        self.assertRefused(result, call, "step 2 (unlink)")
         result, call = self._call_as(self.approve_deletes, "batch", {"operations": operations})
         request = self.assertPending(result, call)
         self.assertEqual(request.risk, "destructive")
@@ -146,6 +146,17 @@ class TestCompositeTools(GovernancePathCase):
             "model": "res.partner.category", "ids": [self.tag.id], "method": "write", "args": [{"name": "Renamed"}]})
         self.assertPending(result, call)
         self.assertEqual(self.tag.name, "Gov tag")
+        # write and copy through call_method are the write and create tools: their allowlist entry and
+        # per-tool approvals apply.
+        self.no_delete.rule_ids.filtered(lambda r: r.model_name == "res.partner.category").allowed_methods = \
+            "write, copy"
+        result, call = self._call_as(self.no_delete, "call_method", {
+            "model": "res.partner.category", "ids": [self.tag.id], "method": "copy"})
+        self.assertRefused(result, call, "Tool create is not available")
+        result, call = self._call_as(self.no_delete, "call_method", {
+            "model": "res.partner.category", "ids": [self.tag.id], "method": "write", "args": [{"name": "Renamed"}]})
+        self.assertPending(result, call)
+        self.assertEqual(self.env["res.partner.category"].search_count([("name", "like", "Gov tag")]), 1)
 
 
 class TestCallMethodValuesAndResults(GovernancePathCase):
@@ -174,7 +185,7 @@ class TestCallMethodValuesAndResults(GovernancePathCase):
         count = self.env["res.partner"].search_count([])
         result, call = self._method(self.companies_no_create, "res.partner", [self.company.id], "copy",
                                     kwargs={"default": {"name": "Copied"}})
-        self.assertRefused(result, call, "'create'")
+        self.assertRefused(result, call, "Tool create is not available")
         result, call = self._method(self.companies, "res.partner", [self.company.id], "copy",
                                     kwargs={"default": {"email": "leak@example.com"}})
         self.assertRefused(result, call, "email")
@@ -193,6 +204,9 @@ class TestCallMethodValuesAndResults(GovernancePathCase):
         result, call = self._method(self.companies, "res.partner", [self.company.id], "read",
                                     args=[["email", "name"]])
         self.assertRefused(result, call, "read tool")
+        self.companies.rule_ids.allowed_methods += ", mapped"
+        result, call = self._method(self.companies, "res.partner", [self.company.id], "mapped", args=["email"])
+        self.assertRefused(result, call, "generic method")
 
     def test_write_and_copy_of_tags_pass_the_field_allowlist(self):
         result, call = self._method(self.tags, "res.partner.category", [self.tag.id], "write", args=[{"color": 7}])
@@ -203,6 +217,11 @@ class TestCallMethodValuesAndResults(GovernancePathCase):
         self.assertEqual(self.tag.color, 1)
         result, call = self._method(self.tags, "res.partner.category", [self.tag.id], "search_read")
         self.assertRefused(result, call, "search_read tool")
+        self.tags.rule_ids.allowed_methods += ", name_create"
+        result, call = self._method(self.tags, "res.partner.category", [self.tag.id], "name_create",
+                                    args=["Created around the checks"])
+        self.assertRefused(result, call, "create tool")
+        self.assertFalse(self.env["res.partner.category"].search([("name", "=", "Created around the checks")]))
         result, call = self._method(self.tags, "res.partner.category", [self.tag.id], "write",
                                     kwargs={"vals": {"name": "Renamed tag"}})
         self.assertFalse(result["isError"], result)
