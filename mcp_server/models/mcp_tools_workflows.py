@@ -64,7 +64,7 @@ class McpToolsWorkflows(models.AbstractModel):
         positional, keywords = self._method_arguments(model, method, effect, args, call.policy)
         outcome = function(records, *positional, **keywords)
         self._check_method_scope(model, records, effect, outcome, call)
-        result = dict(self._method_result(model, outcome, call), model=model._name, ids=records.ids, method=method)
+        result = dict(self._method_result(outcome, call), model=model._name, ids=records.ids, method=method)
         if call.dry_run:
             call.changes.append({"operation": "call_method", "model": model._name, "ids": records.ids,
                                  "method": method})
@@ -131,7 +131,7 @@ class McpToolsWorkflows(models.AbstractModel):
                                          "reach; nothing was changed.", sorted(outside)))
 
     @api.model
-    def _method_result(self, model, outcome, call):
+    def _method_result(self, outcome, call):
         """What the agent sees of a method's answer: no records' data, only records the key may reach."""
         if isinstance(outcome, dict) and str(outcome.get("type", "")).startswith("ir.actions"):
             return self._method_action(outcome, call)
@@ -148,8 +148,8 @@ class McpToolsWorkflows(models.AbstractModel):
     @api.model
     def _method_action(self, outcome, call):
         """A window or URL action, reduced to what names no record the key may not reach (and no token)."""
-        action = {key: outcome.get(key) for key in ("type", "name", "res_model", "target")
-                  if outcome.get(key) is not None}
+        # Not its name nor its context: either may quote records (a partner's name in "Invoices of ...").
+        action = {key: outcome.get(key) for key in ("type", "res_model", "target") if outcome.get(key) is not None}
         res_model, res_id = outcome.get("res_model"), outcome.get("res_id")
         if isinstance(res_id, int) and res_model in self.env and res_id in call.policy.ids_in_scope(
                 self.env[res_model], [res_id]):
