@@ -1,4 +1,5 @@
 """Workflow tools: business methods, chatter, activities, and atomic batches."""
+import inspect
 from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
@@ -62,6 +63,11 @@ class McpToolsWorkflows(models.AbstractModel):
         function = self._public_method(call, model, method)
         records = call.policy.check_ids_in_scope(model, args["ids"])
         positional, keywords = self._method_arguments(model, method, effect, args, call.policy)
+        try:
+            inspect.signature(function).bind(records, *positional, **keywords)
+        except TypeError as exc:
+            raise ToolError(_("%(method)s does not take these arguments: %(error)s",
+                              method=method, error=exc)) from None
         outcome = function(records, *positional, **keywords)
         self._check_method_scope(model, records, effect, outcome, call)
         result = dict(self._method_result(outcome, call), model=model._name, ids=records.ids, method=method)

@@ -231,6 +231,9 @@ class TestCallMethodValuesAndResults(GovernancePathCase):
         result, call = self._method(self.companies, "res.partner", [self.company.id], "open_commercial_entity",
                                     kwargs={"values": {"email": "x@example.com"}})
         self.assertRefused(result, call, "may not hold objects")
+        result, call = self._method(self.companies, "res.partner", [self.company.id], "open_commercial_entity",
+                                    args=[1, 2])
+        self.assertIn("does not take these arguments", result["content"][0]["text"])
         # Archiving sets 'active', which this profile's field list does not allow to write.
         result, call = self._method(self.companies, "res.partner", [self.company.id], "toggle_active")
         self.assertRefused(result, call, "active")
