@@ -99,6 +99,22 @@ class TestOdooApiKeysApart(McpCase):
         for other in (self.second, self.secret_full):
             self.tool_error(other, "get_job", {"job_id": job["job_id"]}, "No job")
 
+    def test_approvals_are_not_shared_and_run_only_while_the_key_exists(self):
+        self.profile_full.approval_destructive = True
+        pending = self.call_tool(self.first, "unlink", {"model": "res.partner", "ids": [self.alice.id]})
+        approval_id = pending["structuredContent"]["approval_id"]
+        self.assertEqual(self.tool_ok(self.first, "get_approval_status", {"approval_id": approval_id})["status"],
+                         "pending")
+        for other in (self.second, self.secret_full):
+            self.tool_error(other, "get_approval_status", {"approval_id": approval_id}, "No approval request")
+        # The first key is removed before approval: the call does not run with the user's other keys.
+        self.env["res.users.apikeys"].search([("user_id", "=", self.user_a.id), ("name", "=", "first")]).unlink()
+        request = self.env["mcp.approval.request"].browse(approval_id)
+        request._execute(self.env.user)
+        self.assertEqual(request.state, "failed")
+        self.assertIn("revoked", request.result)
+        self.assertTrue(self.alice.exists())
+
 
 @tagged("post_install", "-at_install")
 class TestMessageCounters(GovernanceCase):
