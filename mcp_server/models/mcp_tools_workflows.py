@@ -68,13 +68,17 @@ class McpToolsWorkflows(models.AbstractModel):
         except TypeError as exc:
             raise ToolError(_("%(method)s does not take these arguments: %(error)s",
                               method=method, error=exc)) from None
+        change = {"operation": "call_method", "model": model._name, "ids": records.ids, "method": method}
+        if call.dry_run and not effect.tool:
+            # A business method may act outside the database (send, pay, sync), which no rollback undoes:
+            # a dry run checks the call but does not run it, so it needs no approval.
+            call.changes.append(dict(change, run=False))
+            return {"model": model._name, "ids": records.ids, "method": method}
         outcome = function(records, *positional, **keywords)
         self._check_method_scope(model, records, effect, outcome, call)
-        result = dict(self._method_result(outcome, call), model=model._name, ids=records.ids, method=method)
         if call.dry_run:
-            call.changes.append({"operation": "call_method", "model": model._name, "ids": records.ids,
-                                 "method": method})
-        return result
+            call.changes.append(change)
+        return dict(self._method_result(outcome, call), model=model._name, ids=records.ids, method=method)
 
     @api.model
     def _public_method(self, call, model, method):

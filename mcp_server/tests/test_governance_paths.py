@@ -245,6 +245,15 @@ class TestCallMethodValuesAndResults(GovernancePathCase):
         self.assertIsNone(result["structuredContent"]["result"])
         self.assertIn("not shown", result["structuredContent"]["note"])
 
+    def test_a_dry_run_checks_a_business_method_without_running_it(self):
+        result, _call = self._method(self.companies, "res.partner", [self.company.id], "open_commercial_entity",
+                                     dry_run=True)
+        report = result["structuredContent"]
+        self.assertEqual((report["would_succeed"], report["changes"][0]["run"]), (True, False))
+        result, call = self._method(self.companies, "res.partner", [self.contact.id], "open_commercial_entity",
+                                    dry_run=True)
+        self.assertRefused(result, call, "not accessible")
+
     def test_actions_name_no_record_outside_the_domain(self):
         contacts = self._profile("Gov contacts", {"res.partner": self._all(
             domain="[('is_company', '=', False)]", allowed_methods="open_commercial_entity")}, scope="full")
