@@ -1,11 +1,12 @@
 """What a public model method does, as ``call_method`` must treat it.
 
-``call_method`` runs a model's own business methods (buttons such as ``action_confirm``), which are
-taken to write. Of the generic methods every model has, only those below run, each as the record tool
-it stands for: the profile's operation on the model, the tool's allowlist entry and approvals, the
-risk, and its field values checked like the values of ``create``/``write``. The other generic
-methods (``read``, ``search_read``, ``load``, ``web_save``, ``mapped``, ``name_create``...) are refused:
-the record tools serve them under the key's field list and record domain.
+``call_method`` runs the business methods a model defines itself (buttons such as
+``action_confirm``), which are taken to write. Of the generic methods every model or mixin brings,
+only those below run, each as the record tool it stands for: the profile's operation on the model,
+the tool's allowlist entry and approvals, the risk, and its field values checked like the values of
+``create``/``write``. The other generic methods (``read``, ``search_read``, ``load``, ``web_save``,
+``mapped``, ``name_create``, ``message_subscribe``...) are refused: the tools serve them under the
+key's access profile.
 """
 
 
@@ -42,13 +43,21 @@ RECORD_TOOLS = {
     "search_read": "search_read", "web_search_read": "search_read", "search": "search_read",
     "search_fetch": "search_read", "name_search": "name_search", "search_count": "search_count",
     "read_group": "aggregate", "web_read_group": "aggregate", "fields_get": "describe_model",
-    "name_create": "create", "load": "batch", "web_save": "write",
+    "name_create": "create", "load": "batch", "web_save": "write", "message_post": "post_message",
+    "activity_schedule": "schedule_activity",
 }
 
 
 def method_effect(method):
     """The effect of calling ``method`` (a method name) through call_method."""
     return METHOD_EFFECTS.get(method, BUSINESS_METHOD)
+
+
+def method_origin(model, method):
+    """The model that first defined ``method`` (a mixin such as ``mail.thread``, or None for every model's
+    own ORM methods): a business action is a method its model defines itself."""
+    definers = [cls for cls in type(model).__mro__ if method in vars(cls)]
+    return getattr(definers[-1], "_name", None) if definers else None
 
 
 def _method_name(arguments):

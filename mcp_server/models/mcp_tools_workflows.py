@@ -12,6 +12,7 @@ from ..lib.method_effects import (
     carries_values,
     method_call_risk,
     method_effect,
+    method_origin,
     method_parts,
 )
 from .mcp_tool_registry import mcp_tool
@@ -87,12 +88,14 @@ class McpToolsWorkflows(models.AbstractModel):
         if method.startswith("_") or not call.policy.method_allowed(model._name, method):
             raise AccessDeniedByPolicy(_("Method %(method)s of %(model)s is not allowed for this key.",
                                          method=method, model=model._name))
-        if method not in METHOD_EFFECTS and hasattr(self.env["base"], method):
-            # A generic method of every model (read, search_read, load, mapped...): the record tools serve it.
+        origin = method_origin(model, method)
+        if method not in METHOD_EFFECTS and origin != model._name:
+            # A generic method that every model or a mixin brings (read, load, mapped, message_subscribe...):
+            # the tools serve what it does under the key's profile.
             raise AccessDeniedByPolicy(_(
-                "%(method)s is a generic method of every model, not a business action: use the %(tool)s tool, "
-                "which applies this key's field list and record domain.",
-                method=method, tool=RECORD_TOOLS.get(method, "search_read")))
+                "%(method)s is a generic method (of %(origin)s), not a business action of %(model)s: use the "
+                "%(tool)s tool, which applies this key's access profile.", method=method,
+                origin=origin or _("every model"), model=model._name, tool=RECORD_TOOLS.get(method, "search_read")))
         try:
             return get_public_method(model, method)
         except Exception as exc:  # noqa: BLE001 - Odoo raises AccessError or AttributeError

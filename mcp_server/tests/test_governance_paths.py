@@ -207,6 +207,12 @@ class TestCallMethodValuesAndResults(GovernancePathCase):
         self.companies.rule_ids.allowed_methods += ", mapped"
         result, call = self._method(self.companies, "res.partner", [self.company.id], "mapped", args=["email"])
         self.assertRefused(result, call, "generic method")
+        # Mixin methods are not business actions either: message_subscribe would add any partner as follower.
+        self.companies.rule_ids.allowed_methods += ", message_subscribe"
+        result, call = self._method(self.companies, "res.partner", [self.company.id], "message_subscribe",
+                                    args=[[self.contact.id]])
+        self.assertRefused(result, call, "mail.thread")
+        self.assertNotIn(self.contact, self.company.message_partner_ids)
 
     def test_write_and_copy_of_tags_pass_the_field_allowlist(self):
         result, call = self._method(self.tags, "res.partner.category", [self.tag.id], "write", args=[{"color": 7}])
