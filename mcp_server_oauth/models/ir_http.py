@@ -27,3 +27,15 @@ class IrHttp(models.AbstractModel):
             grant = env["mcp.oauth.grant"].sudo().browse(credential.get("grant_id")).exists()
             return bool(grant) and grant.state == "active"
         return super()._mcp_credential_active(env, credential)
+
+    @classmethod
+    def _mcp_current_profile_id(cls, env, credential):
+        """An OAuth connection acts under the profile its application or Settings give its scopes now,
+        as its next request would (approvals and background jobs are executed under it)."""
+        if credential.get("kind") == "oauth":
+            grant = env["mcp.oauth.grant"].sudo().browse(credential.get("grant_id")).exists()
+            if not grant:
+                return None
+            profile = env["mcp.oauth.server"]._profile_for(grant.client_id.profile_id.id, tuple(grant.scope.split()))
+            return profile.id if profile else None
+        return super()._mcp_current_profile_id(env, credential)

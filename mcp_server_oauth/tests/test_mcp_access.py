@@ -58,6 +58,22 @@ class TestMcpAccess(OAuthCase):
         self.assertUnauthorized(token)
         self.assertIn("no access profile", self.audit(after, status="auth_failed").error)
 
+    def test_delayed_calls_follow_the_scope_profiles_of_settings(self):
+        """Approvals and background jobs of a connection run under the profile it has when they execute."""
+        self.tokens(scope="mcp:read")
+        grant = self.env["mcp.oauth.grant"].search([("user_id", "=", self.user.id)], limit=1)
+        recorded = {"kind": "oauth", "grant_id": grant.id, "user_id": self.user.id,
+                    "profile_id": self.profile_read.id}
+        current = self.env["ir.http"]._mcp_current_profile_id
+        self.assertEqual(current(self.env, recorded), self.profile_read.id)
+        narrow = self.env["mcp.access.profile"].create({"name": "OAuth delayed narrow", "scope": "read_only"})
+        self.set_param("profile_read_id", narrow.id)
+        self.assertEqual(current(self.env, recorded), narrow.id)
+        self.set_param("profile_read_id", False)
+        self.assertIsNone(current(self.env, recorded))
+        grant.unlink()
+        self.assertIsNone(current(self.env, dict(recorded)))
+
     def test_insufficient_scope(self):
         _client_id, body = self.tokens(scope="mcp:read")
         after = self.last_audit_id()
