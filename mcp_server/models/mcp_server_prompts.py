@@ -96,7 +96,7 @@ class McpServerPrompts(models.AbstractModel):
             author = row.get("author_id") or {}
             label = author.get("name") or (_("partner #%s", author["id"]) if author.get("id") else "")
             text = html2plaintext(row["body"])[:MAX_MESSAGE_CHARS] if row.get("body") else ""
-            lines.append(" ".join(part for part in ("-", row.get("date") or "", label + ":", text) if part))
+            lines.append(" ".join(part for part in ("-", row.get("date"), label and label + ":", text) if part))
         return "\n".join(lines)
 
     def _rpc_completion_complete(self, params, call):
