@@ -9,8 +9,9 @@ model's domain, and a binary field's attachment is of a field the key may read.
 Reports: a report prints whole records, beyond any field list. It is rendered only when every record it
 read is one the key may read in full (the same test as above, record by record): the printed records, and
 the related ones it shows (customer, salesperson, parent company...). Not counted: the rendering
-engine's own technical data (``ir.*``, ``report.*``), reference data (languages, currencies, countries),
-and the letterhead (the user's companies, their partners and the user's own user record).
+engine's own technical data (``ir.*``, ``report.*``, user groups), reference data (languages,
+currencies, countries), and the letterhead (the user's companies, their partners and the user's own
+user record).
 """
 from collections import defaultdict
 
@@ -19,6 +20,7 @@ from odoo import _, api, models
 from ..lib.jsonrpc import AccessDeniedByPolicy
 
 ENGINE_PREFIXES = ("ir.", "report.")
+ENGINE_MODELS = frozenset({"res.groups"})  # read by access checks while rendering
 REFERENCE_MODELS = frozenset({
     "res.lang", "res.currency", "res.country", "res.country.state", "res.country.group", "res.partner.title",
     "uom.uom", "uom.category",
@@ -107,8 +109,8 @@ class McpDocumentAccess(models.AbstractModel):
         loaded.get("res.users", set()).discard(self.env.user.id)
         refusals = {}
         for model_name, ids in sorted(loaded.items()):
-            if not ids or model_name.startswith(ENGINE_PREFIXES) or model_name in REFERENCE_MODELS \
-                    or model_name not in self.env:
+            if not ids or model_name.startswith(ENGINE_PREFIXES) or model_name in ENGINE_MODELS \
+                    or model_name in REFERENCE_MODELS or model_name not in self.env:
                 continue
             if not policy.allows(model_name, "read"):
                 refusals[model_name] = _("not granted")
