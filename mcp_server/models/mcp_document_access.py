@@ -1,10 +1,10 @@
 """What a key may read of documents: stored attachments and rendered reports.
 
 Attachments (every path that returns their content): an attachment is readable when the profile grants
-``ir.attachment`` (its domain applies, and its field list must allow ``datas``), or when it belongs to a
-record (``res_model``/``res_id``: chatter files, the PDFs kept by "Send by email", binary fields) that the
-key may read in full: the model is granted for reading without a field list, the record is within the
-model's domain, and a binary field's attachment is of a field the key may read.
+``ir.attachment`` (its domain applies, and its field list must allow ``datas`` or ``raw``), or when it
+belongs to a record (``res_model``/``res_id``: chatter files, the PDFs kept by "Send by email", binary
+fields) that the key may read in full: the model is granted for reading without a field list, the
+record is within the model's domain, and a binary field's attachment is of a field the key may read.
 
 Reports: a report prints whole records, beyond any field list. It is rendered only when every record it
 read is one the key may read in full (the same test as above, record by record): the printed records, and
@@ -52,7 +52,8 @@ class McpDocumentAccess(models.AbstractModel):
         """The attachments among ``attachments`` whose content the key may read (see the module's rule)."""
         Attachment = self.env["ir.attachment"]
         readable = set()
-        if policy.allows("ir.attachment", "read") and policy.field_allowed(Attachment, "datas"):
+        if policy.allows("ir.attachment", "read") and (
+                policy.field_allowed(Attachment, "datas") or policy.field_allowed(Attachment, "raw")):
             readable |= policy.ids_in_scope(Attachment, attachments.ids)
         by_model = defaultdict(list)
         for attachment in attachments.sudo():  # where each file belongs, to apply that record's rule
