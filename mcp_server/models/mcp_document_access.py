@@ -2,9 +2,10 @@
 
 Attachments (every path that returns their content): an attachment is readable when the profile grants
 ``ir.attachment`` (its domain applies, and its field list must allow ``datas`` or ``raw``), or when it
-belongs to a record (``res_model``/``res_id``: chatter files, the PDFs kept by "Send by email", binary
-fields) that the key may read in full: the model is granted for reading without a field list, the
-record is within the model's domain, and a binary field's attachment is of a field the key may read.
+belongs to a record (``res_model``/``res_id``: chatter files, the PDFs kept by "Send by email") that
+the key may read in full: the model is granted for reading without a field list and the record is
+within the model's domain. The attachment holding a binary field's value (``res_field``) follows that
+field's rule instead, as the read tool does: record within the domain, field allowed.
 
 Reports: a report prints whole records, beyond any field list. It is rendered only when every record it
 read is one the key may read in full (the same test as above, record by record): the printed records, and
@@ -60,18 +61,14 @@ class McpDocumentAccess(models.AbstractModel):
             if attachment.id not in readable and attachment.res_model and attachment.res_id:
                 by_model[attachment.res_model].append(attachment)
         for model_name, group in by_model.items():
-            if not self._readable_in_full(policy, model_name):
+            if model_name not in self.env or not policy.allows(model_name, "read"):
                 continue
             model = self.env[model_name]
+            in_full = not policy.has_field_allowlist(model_name)
             in_scope = policy.ids_in_scope(model, {attachment.res_id for attachment in group})
             readable.update(attachment.id for attachment in group if attachment.res_id in in_scope and (
-                not attachment.res_field or policy.field_allowed(model, attachment.res_field)))
+                policy.field_allowed(model, attachment.res_field) if attachment.res_field else in_full))
         return attachments.browse([attachment_id for attachment_id in attachments.ids if attachment_id in readable])
-
-    @api.model
-    def _readable_in_full(self, policy, model_name):
-        return model_name in self.env and policy.allows(model_name, "read") and not policy.has_field_allowlist(
-            model_name)
 
     @api.model
     def _check_attachment(self, call, attachment_id):
@@ -80,9 +77,9 @@ class McpDocumentAccess(models.AbstractModel):
         if attachment and self._readable_attachments(call.policy, attachment):
             return attachment
         owner = attachment.sudo()
-        if owner and owner.res_model in self.env and owner.res_id and call.policy.allows(owner.res_model, "read") \
-                and call.policy.ids_in_scope(self.env[owner.res_model], [owner.res_id]) \
-                and call.policy.has_field_allowlist(owner.res_model):
+        if owner and not owner.res_field and owner.res_model in self.env and owner.res_id \
+                and call.policy.allows(owner.res_model, "read") and call.policy.has_field_allowlist(owner.res_model) \
+                and call.policy.ids_in_scope(self.env[owner.res_model], [owner.res_id]):
             raise AccessDeniedByPolicy(_(
                 "Attachment %(id)s belongs to a %(model)s record, which this key reads with a field list: documents "
                 "can show any of the record's data, so they are readable only for models granted without a field "

@@ -21,6 +21,7 @@ CATEGORY_SHEET = """<t t-name="mcp_side_doors.category_sheet"><t t-call="web.htm
 <t t-foreach="docs" t-as="o"><div class="page"><h2 t-field="o.name"/>
 <ul><li t-foreach="o.partner_ids" t-as="p"><span t-field="p.name"/></li></ul>
 </div></t></t></t>"""
+PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 
 
 @tagged("post_install", "-at_install")
@@ -117,6 +118,13 @@ class TestSideDoors(McpCase):
                           "field list", "ir.attachment")
         self.assertEqual(base64.b64decode(self.tool_ok(self.secret_full, "read_attachment", arguments)["base64"]),
                          b"%PDF-1.4 total 999")
+        # A binary field's own attachment follows the field's rule, as the read tool does.
+        self.acme.image_1920 = PIXEL
+        image = self.env["ir.attachment"].search([("res_model", "=", "res.partner"), ("res_id", "=", self.acme.id),
+                                                  ("res_field", "=", "image_1920")])
+        _key, secret = self.key("names and images", {"res.partner": {"ops": "read", "fields": ["name", "image_1920"]}})
+        self.assertTrue(self.tool_ok(secret, "read_attachment", {"attachment_id": image.id})["base64"])
+        self.assertDenied(secret, _key, "read_attachment", arguments, "field list")
         # Outside the domain: refused, without saying whose document it is.
         text = self.assertDenied(self.secret_people, self.key_people, "read_attachment", arguments)
         self.assertNotIn("res.partner", text)
