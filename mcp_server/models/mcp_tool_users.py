@@ -41,8 +41,9 @@ class McpToolUsers(models.AbstractModel):
                 raise ToolError(_("No user with id %s among the users you may see.", reference))
             return user
         reference = str(reference).strip()
-        if reference == self.env.user.login:
-            return self.env.user
+        own = self.env.user
+        if reference == own.login or reference.lower() == (own.name or "").lower():
+            return own
         if not policy.allows("res.users", "read"):
             raise ToolError(_("Give the user's id: logins and names are looked up only among the users this key may "
                               "read, and its profile does not grant res.users."))

@@ -210,6 +210,8 @@ class TestSideDoors(McpCase):
         # Names and logins are looked up only among the users the key may read, literally.
         for user in ("Bob MCP", "mcp_user_b"):
             self.tool_error(self.secret_full, "schedule_activity", dict(schedule, user=user), "user's id")
+        self.assertEqual(self.tool_ok(self.secret_full, "schedule_activity", dict(schedule, user="mcp_user_a"))[
+            "user"], "Ann MCP", "the key's own user is always known")
         _key, secret = self.key("own user", {"res.partner": {"ops": "read,write"},
                                              "res.users": {"ops": "read", "domain": "[('login', '=', 'mcp_user_a')]"}})
         for user in ("Bob MCP", "%", "B%"):
