@@ -11,8 +11,8 @@ Reports: a report prints whole records, beyond any field list. It is rendered on
 read is one the key may read in full (the same test as above, record by record): the printed records, and
 the related ones it shows (customer, salesperson, parent company...). Not counted: the rendering
 engine's own technical data (``ir.*``, ``report.*``, user groups), reference data (languages,
-currencies, countries), and the letterhead (the user's companies, their partners and the user's own
-user record).
+currencies, countries), and the letterhead (the user's companies, their partners and bank accounts,
+and the user's own user record).
 """
 from collections import defaultdict
 
@@ -101,10 +101,7 @@ class McpDocumentAccess(models.AbstractModel):
         for attachment in (attachments - self._readable_attachments(policy, attachments)).sudo():
             if attachment.res_model and attachment.res_id:  # a record's document: the record's rule decides
                 loaded.setdefault(attachment.res_model, set()).add(attachment.res_id)
-        letterhead = self.env.user.company_ids.sudo()
-        loaded.get("res.company", set()).difference_update(letterhead.ids)
-        loaded.get("res.partner", set()).difference_update(letterhead.partner_id.ids + self.env.user.partner_id.ids)
-        loaded.get("res.users", set()).discard(self.env.user.id)
+        self._drop_letterhead(loaded)
         refusals = {}
         for model_name, ids in sorted(loaded.items()):
             if not ids or model_name.startswith(ENGINE_PREFIXES) or model_name in ENGINE_MODELS \
@@ -117,6 +114,18 @@ class McpDocumentAccess(models.AbstractModel):
             elif ids - policy.ids_in_scope(self.env[model_name], ids):
                 refusals[model_name] = _("records outside its domain")
         return refusals
+
+    @api.model
+    def _drop_letterhead(self, loaded):
+        """Forget what every report prints: the user's companies, their partners and bank accounts, the user."""
+        companies = self.env.user.company_ids.sudo()
+        loaded.get("res.company", set()).difference_update(companies.ids)
+        loaded.get("res.partner", set()).difference_update(companies.partner_id.ids + self.env.user.partner_id.ids)
+        loaded.get("res.users", set()).discard(self.env.user.id)
+        banks = loaded.get("res.partner.bank")
+        if banks:
+            banks.difference_update(self.env["res.partner.bank"].sudo().with_context(active_test=False).search([
+                ("id", "in", list(banks)), ("partner_id", "in", companies.partner_id.ids)]).ids)
 
     @api.model
     def _render_report_checked(self, call, report, ids):

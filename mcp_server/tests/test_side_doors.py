@@ -16,7 +16,9 @@ from .common import McpCase
 
 PARTNER_CARD = """<t t-name="mcp_side_doors.partner_card"><t t-call="web.html_container"><t t-foreach="docs" t-as="o">
 <t t-call="web.external_layout"><div class="page"><h2 t-field="o.name"/><p>Company: <span t-field="o.parent_id"/></p>
-<p>Salesperson: <span t-field="o.user_id"/></p></div></t></t></t></t>"""
+<p>Salesperson: <span t-field="o.user_id"/></p>
+<p t-foreach="o.company_id.partner_id.bank_ids" t-as="bank">Pay to <span t-field="bank.acc_number"/></p>
+</div></t></t></t></t>"""
 CATEGORY_SHEET = """<t t-name="mcp_side_doors.category_sheet"><t t-call="web.html_container">
 <t t-foreach="docs" t-as="o"><div class="page"><h2 t-field="o.name"/>
 <ul><li t-foreach="o.partner_ids" t-as="p"><span t-field="p.name"/></li></ul>
@@ -37,6 +39,7 @@ class TestSideDoors(McpCase):
             env["ir.ui.view"].create({"name": key, "key": key, "type": "qweb", "arch": arch})
             env["ir.actions.report"].create({"name": name, "model": model, "report_type": "qweb-pdf",
                                              "report_name": key})
+        env["res.partner.bank"].create({"acc_number": "BE71 0961 2345 6769", "partner_id": cls.company_a.partner_id.id})
         cls.shared = env["res.partner"].create({"name": "Shared Partner", "is_company": True})
         cls.alice.user_id = cls.user_b
         cls.profile_people = cls._make_profile("MCP test people", "full", {
@@ -79,6 +82,7 @@ class TestSideDoors(McpCase):
         html = self.rendered(self.call_tool(self.secret_sales, "render_report", card))
         self.assertIn("Acme Corp", html)
         self.assertIn("Bob MCP", html)
+        self.assertIn("BE71 0961 2345 6769", html, "the letterhead's bank account is not counted")
         # A card without related records needs nothing more than the partner grant.
         self.assertFalse(self.call_tool(self.secret_full, "render_report", dict(card, ids=[self.acme.id]))["isError"])
 
