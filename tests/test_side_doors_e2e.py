@@ -20,9 +20,10 @@ def card():
     odoo_rpc("ir.ui.view", "create", {"name": name, "key": name, "type": "qweb", "arch": CARD})
     odoo_rpc("ir.actions.report", "create", {"name": "Card %s" % TAG, "model": "res.partner",
                                              "report_type": "qweb-pdf", "report_name": name})
-    seller = odoo_rpc("res.users", "create", {"name": "Seller %s" % TAG, "login": "seller-%s" % TAG})
-    company = odoo_rpc("res.partner", "create", {"name": "Card Company %s" % TAG, "is_company": True})
-    contact = odoo_rpc("res.partner", "create", {"name": "Card Contact %s" % TAG, "parent_id": company,
+    # Names that do not end with the run's tag: other tests list the records named "... <tag>".
+    seller = odoo_rpc("res.users", "create", {"name": "Seller (%s)" % TAG, "login": "seller-%s" % TAG})
+    company = odoo_rpc("res.partner", "create", {"name": "Card Company (%s)" % TAG, "is_company": True})
+    contact = odoo_rpc("res.partner", "create", {"name": "Card Contact (%s)" % TAG, "parent_id": company,
                                                  "user_id": seller})
     return {"report": name, "contact": contact}
 
