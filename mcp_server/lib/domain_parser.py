@@ -11,17 +11,24 @@ OPERATORS = {
     "ilike", "not ilike", "in", "not in", "child_of", "parent_of", "any", "not any",
 }
 LOGICAL = {"&", "|", "!"}
+MAX_NESTING = 32  # lists inside lists, sub-domains of 'any' included
 
 
 class DomainError(ValueError):
     """The domain is malformed; the message says where."""
 
 
-def _literal(node):
+def _too_deep():
+    return DomainError("the domain nests lists more than %d levels deep" % MAX_NESTING)
+
+
+def _literal(node, depth=0):
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, (ast.List, ast.Tuple)):
-        return [_literal(elt) for elt in node.elts]
+        if depth >= MAX_NESTING:
+            raise _too_deep()
+        return [_literal(elt, depth + 1) for elt in node.elts]
     if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
             and isinstance(node.operand.value, (int, float))):
         return -node.operand.value
@@ -33,35 +40,40 @@ def _literal(node):
     )
 
 
-def parse_domain(value):
+def parse_domain(value, depth=0):
     """Return a normalized domain (list of lists/operators) from ``value``.
 
     ``value`` may be None/empty, a list, or a string such as
-    ``"[('is_company', '=', True)]"``.
+    ``"[('is_company', '=', True)]"``. ``depth`` counts the enclosing sub-domains.
     """
     if value in (None, "", []):
         return []
+    if depth >= MAX_NESTING:
+        raise _too_deep()
     if isinstance(value, str):
         value = _parse_text(value.strip())
     if not isinstance(value, (list, tuple)):
         raise DomainError("a domain must be a list of conditions such as [[\"name\", \"ilike\", \"acme\"]]")
-    return [_normalize_item(item, index) for index, item in enumerate(value)]
+    return [_normalize_item(item, index, depth) for index, item in enumerate(value)]
 
 
 def _parse_text(text):
     """Odoo's syntax (``[('active', '=', True)]``), or the same domain written as JSON text."""
     try:
         return _literal(ast.parse(text, mode="eval").body)
-    except (SyntaxError, DomainError) as exc:
+    except (SyntaxError, DomainError, RecursionError, MemoryError) as exc:
         try:
             return json.loads(text)
+        except (RecursionError, MemoryError):
+            # Deeper than the JSON decoder goes: far beyond any real domain.
+            raise _too_deep() from None
         except ValueError:
             if isinstance(exc, DomainError):
                 raise exc from None
-            raise DomainError("the domain is not valid syntax: %s" % exc.msg) from None
+            raise DomainError("the domain is not valid syntax: %s" % getattr(exc, "msg", exc)) from None
 
 
-def _normalize_item(item, index):
+def _normalize_item(item, index, depth):
     if isinstance(item, str):
         if item not in LOGICAL:
             raise DomainError("item %d: %r is not an operator; use '&', '|' or '!'" % (index, item))
@@ -77,7 +89,7 @@ def _normalize_item(item, index):
         )
     operator = operator.lower()
     if operator in ("any", "not any"):
-        value = parse_domain(value)
+        value = parse_domain(value, depth + 1)
     elif isinstance(value, tuple):
         value = list(value)
     if operator not in ("any", "not any") and not _is_scalar(value) and not (

@@ -13,7 +13,9 @@ from . import mcp_tools_records
 from . import mcp_tools_approvals
 from . import mcp_tools_analytics
 from . import mcp_tools_documents
+from . import mcp_document_access
 from . import mcp_tools_workflows
+from . import mcp_tool_users
 from . import mcp_export
 from . import mcp_job
 from . import mcp_tools_jobs

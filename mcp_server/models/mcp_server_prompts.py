@@ -2,11 +2,15 @@
 import json
 
 from odoo import _, models
+from odoo.osv import expression
+from odoo.tools import html2plaintext
 
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError, ToolError
 
 MAX_COMPLETIONS = 100
+MAX_MESSAGES = 10
+MAX_MESSAGE_CHARS = 300
 
 
 def _prompt_definitions():
@@ -76,13 +80,24 @@ class McpServerPrompts(models.AbstractModel):
         return {"description": _("Summarise %s", uri), "messages": content}
 
     def _recent_messages(self, model_name, record_id, call):
-        """The last chatter messages, when the key may read mail.message."""
-        if not call.policy.allows("mail.message", "read"):
+        """The last chatter messages, read as the record tools read (mail.message and res.partner rules apply)."""
+        policy = call.policy
+        if not policy.allows("mail.message", "read"):
             return ""
-        messages = self.env["mail.message"].search(
-            [("model", "=", model_name), ("res_id", "=", record_id), ("message_type", "!=", "user_notification"),
-             *call.policy.record_domain("mail.message")], limit=10, order="id desc")
-        return "\n".join("- %s %s: %s" % (m.date, m.author_id.display_name or "", m.preview or "") for m in messages)
+        registry = self.env["mcp.tool.registry"]
+        Message = self.env["mail.message"]
+        messages = Message.search(expression.AND([
+            [("model", "=", model_name), ("res_id", "=", record_id), ("message_type", "!=", "user_notification")],
+            policy.record_domain("mail.message")]), limit=MAX_MESSAGES, order="id desc")
+        names = [name for name in ("date", "author_id", "body") if policy.field_allowed(Message, name)]
+        rows, _failed = registry._read_records(messages, names, policy)
+        lines = []
+        for row in rows:
+            author = row.get("author_id") or {}
+            label = author.get("name") or (_("partner #%s", author["id"]) if author.get("id") else "")
+            text = html2plaintext(row["body"])[:MAX_MESSAGE_CHARS] if row.get("body") else ""
+            lines.append(" ".join(part for part in ("-", row.get("date"), label and label + ":", text) if part))
+        return "\n".join(lines)
 
     def _rpc_completion_complete(self, params, call):
         ref = params.get("ref") or {}

@@ -13,7 +13,8 @@ SCHEMA_URI = re.compile(r"^odoo://model/([a-z0-9_.]+)/schema$")
 RECORD_URI = re.compile(r"^odoo://record/([a-z0-9_.]+)/(\d+)$")
 CONTEXT_URI = "odoo://context"
 LIST_URIS = {
-    "odoo://reports": ("reports", "Reports", "Reports this key may render with render_report."),
+    "odoo://reports": ("reports", "Reports", "Reports on models this key reads without a field list; render_report "
+                                             "also needs every related record a report prints to be readable."),
     "odoo://server-actions": ("server-actions", "Server actions", "Server actions on the models this key may use."),
     "odoo://companies": ("companies", "Companies", "The companies this user works in."),
     "odoo://modules": ("modules", "Installed modules", "Installed Odoo modules."),
@@ -112,7 +113,9 @@ class McpServerResources(models.AbstractModel):
 
     @api.model
     def _resource_reports(self, call):
-        models = [m for m in call.policy.model_names() if call.policy.allows(m, "read")]
+        # A report prints whole records: never offered on a model the key reads with a field list.
+        models = [m for m in call.policy.model_names()
+                  if call.policy.allows(m, "read") and not call.policy.has_field_allowlist(m)]
         reports = self.env["ir.actions.report"].search([("model", "in", models)])
         return [{"report": r.report_name, "name": r.name, "model": r.model, "type": r.report_type}
                 for r in reports]

@@ -170,6 +170,28 @@ class McpToolsAnalytics(models.AbstractModel):
         return groups
 
     @api.model
+    def _check_having(self, having, measures):
+        """``having`` as ``_read_group`` takes it: [measure, operator, value] conditions on this call's measures."""
+        if having in (None, []):
+            return []
+        shape = _("having: give a list of [measure, operator, number] conditions with a measure of this call (%s), "
+                  "e.g. [[\"%s\", \">\", 10]].", ", ".join(measures), measures[0])
+        if not isinstance(having, list):
+            raise ToolError(shape)
+        leaves = []
+        for leaf in having:
+            if not (isinstance(leaf, list) and len(leaf) == 3 and isinstance(leaf[0], str) and leaf[0] in measures):
+                raise ToolError(shape)
+            if not isinstance(leaf[1], str) or leaf[1] not in ("=", "!=", ">", ">=", "<", "<="):
+                raise ToolError(_("having: operator %s is not supported; use =, !=, >, >=, <, <=.",
+                                  str(leaf[1])[:20]))
+            if isinstance(leaf[2], bool) or not isinstance(leaf[2], (int, float, str)):
+                raise ToolError(_("having: the value compared with %s must be a number (or a date as text for the "
+                                  "minimum or maximum of a date).", leaf[0]))
+            leaves.append(tuple(leaf))
+        return leaves
+
+    @api.model
     def _analytics_model(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
         call.note(model=model._name)
@@ -196,14 +218,7 @@ class McpToolsAnalytics(models.AbstractModel):
         model, domain = self._analytics_model(call, args)
         groupby = self._check_groupby(model, call.policy, args.get("groupby"))
         measures = self._check_measures(model, call.policy, args.get("measures"))
-        having = []
-        for leaf in args.get("having") or []:
-            if not (isinstance(leaf, list) and len(leaf) == 3 and leaf[0] in measures):
-                raise ToolError(_("having: each condition is [measure, operator, value] with a measure of this call "
-                                  "(%s).", ", ".join(measures)))
-            if leaf[1] not in ("=", "!=", ">", ">=", "<", "<="):
-                raise ToolError(_("having: operator %s is not supported; use =, !=, >, >=, <, <=.", leaf[1]))
-            having.append(tuple(leaf))
+        having = self._check_having(args.get("having"), measures)
         order = self._check_aggregate_order(args.get("order"), groupby, measures)
         ordered = [term.split()[0] for term in (order or "").split(",") if term.strip()]
         hidden = [name for name in ordered if name in groupby and self._hides_comodel(model, call.policy, name)]

@@ -1,10 +1,6 @@
 """Document tools: exports (CSV/XLSX), QWeb reports (PDF/HTML) and attachments."""
 import base64
-import csv
-import io
 import re
-
-import xlsxwriter
 
 from odoo import _, api, models
 from odoo.addons.base.models import ir_actions_report
@@ -77,9 +73,11 @@ class McpToolsDocuments(models.AbstractModel):
         labels = model.fields_get(field_names, ["string"])
         header = [labels.get(name, {}).get("string") or name for name in field_names]
         rows = self._export_rows(records, field_names, call)
-        content = self._write_csv(header, rows) if file_format == "csv" else self._write_xlsx(header, rows, model)
+        Export = self.env["mcp.export"]
+        content = Export._write_csv(header, rows) if file_format == "csv" else Export._write_xlsx(
+            header, rows, model._description or model._name)
         name = "%s.%s" % (re.sub(r"[^a-z0-9_]+", "_", model._name), file_format)
-        export = self.env["mcp.export"]._store(call, name, file_format, content, model._name, len(records))
+        export = Export._store(call, name, file_format, content, model._name, len(records))
         note = _("Capped at %s rows.", cap) if len(records) == cap else None
         return self._file_result(call, export, note)
 
@@ -95,38 +93,12 @@ class McpToolsDocuments(models.AbstractModel):
             batch.invalidate_recordset()
             call.report_progress(min(start + EXPORT_BATCH, total), total)
 
-    @api.model
-    def _write_csv(self, header, rows):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(["" if value is None else value for value in row])
-        return buffer.getvalue().encode("utf-8-sig")
-
-    @api.model
-    def _write_xlsx(self, header, rows, model):
-        buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
-        sheet = workbook.add_worksheet((model._description or model._name)[:31].replace("/", "-"))
-        bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
-        widths = [min(max(len(str(title)), 8), 50) for title in header]
-        sheet.write_row(0, 0, header, bold)
-        for index, row in enumerate(rows, start=1):
-            cells = ["" if value is None else value for value in row]
-            sheet.write_row(index, 0, cells)
-            for column, value in enumerate(cells):
-                widths[column] = min(max(widths[column], len(str(value))), 50)
-        for column, width in enumerate(widths):
-            sheet.set_column(column, column, width + 2)
-        sheet.freeze_panes(1, 0)
-        workbook.close()
-        return buffer.getvalue()
-
     @mcp_tool(
         "render_report", "Render a report",
         "Render a QWeb report (e.g. 'account.report_invoice') for records as PDF; when the PDF engine "
-        "(wkhtmltopdf) is not installed, as HTML, saying so. Returns a resource link and the file as base64.",
+        "(wkhtmltopdf) is not installed, as HTML, saying so. Returns a resource link and the file as base64. "
+        "A report prints whole records: it is refused unless this key may read, without a field list and within "
+        "its domain, every record the report prints (related customers, users and companies included).",
         {"properties": {"report": {"type": "string", "description": "Report technical name or XML id."},
                         "ids": IDS, "context": CONTEXT},
          "required": ["report", "ids"], "additionalProperties": False},
@@ -136,17 +108,14 @@ class McpToolsDocuments(models.AbstractModel):
         model = self._model_env(call, report.model, "read", args.get("context"))
         call.note(model=model._name, record_ids=args["ids"])
         if call.policy.has_field_allowlist(model._name):
-            raise AccessDeniedByPolicy(_("Reports on %s are not available with this key: they show fields beyond "
-                                         "the ones it may read.", model._name))
+            raise AccessDeniedByPolicy(_(
+                "Reports on %s are not available with this key: a report prints whole records, and this key reads "
+                "them with a field list. An administrator can grant read on %s without a field list.",
+                model._name, model._name))
         call.policy.check_ids_in_scope(model, args["ids"])
-        report = report.with_env(model.env)
-        if self._pdf_engine_available():
-            content, _kind = report._render_qweb_pdf(report.report_name, args["ids"])
-            file_format, note = "pdf", None
-        else:
-            content, _kind = report._render_qweb_html(report.report_name, args["ids"])
-            file_format = "html"
-            note = _("wkhtmltopdf is not installed on the server, so the report is HTML instead of PDF.")
+        content, file_format = self._render_report_checked(call, report.with_env(model.env), args["ids"])
+        note = None if file_format == "pdf" else _(
+            "wkhtmltopdf is not installed on the server, so the report is HTML instead of PDF.")
         name = "%s.%s" % (re.sub(r"[^A-Za-z0-9_.-]+", "_", report.name or report.report_name), file_format)
         export = self.env["mcp.export"]._store(call, name, file_format, content, model._name, len(args["ids"]))
         if len(content) <= MAX_EMBEDDED_BYTES:
@@ -202,7 +171,9 @@ class McpToolsDocuments(models.AbstractModel):
 
     @mcp_tool(
         "read_attachment", "Read an attachment",
-        "Read an attachment of a record this key may read: text files as text, others as base64 (size capped).",
+        "Read an attachment: text files as text, others as base64 (size capped). Readable: attachments of records "
+        "this key may read in full (model granted without a field list, record within its domain), or any "
+        "attachment when ir.attachment is granted.",
         {"properties": {"attachment_id": {"type": "integer"}}, "required": ["attachment_id"],
          "additionalProperties": False},
         {"type": "object", "properties": {
@@ -212,19 +183,9 @@ class McpToolsDocuments(models.AbstractModel):
          "required": ["attachment_id", "name"]},
         operation="read")
     def _tool_read_attachment(self, call, args):
-        attachment = self.env["ir.attachment"].browse(args["attachment_id"]).exists()
-        denied = AccessDeniedByPolicy(_("Attachment %s is not accessible with this key.", args["attachment_id"]))
-        if not attachment:
-            raise denied
-        res_model, res_id = attachment.sudo().res_model, attachment.sudo().res_id
-        if not res_model or not res_id or not call.policy.allows(res_model, "read"):
-            raise denied
-        res_field = attachment.sudo().res_field
-        if res_field and not call.policy.field_allowed(self.env[res_model], res_field):
-            # The content of a binary field the key may not read.
-            raise denied
-        call.note(model=res_model, record_ids=[res_id])
-        call.policy.check_ids_in_scope(self.env[res_model], [res_id])
+        attachment = self._check_attachment(call, args["attachment_id"])
+        res_model, res_id = attachment.sudo().res_model or None, attachment.sudo().res_id or None
+        call.note(model=res_model or "ir.attachment", record_ids=[res_id or attachment.id])
         attachment.check_access("read")
         content = attachment.raw or b""
         if len(content) > MAX_ATTACHMENT_BYTES:

@@ -210,7 +210,8 @@ class McpToolsWorkflows(models.AbstractModel):
 
     @mcp_tool(
         "schedule_activity", "Schedule an activity",
-        "Schedule an activity (to-do, call, meeting...) on a record for a user.",
+        "Schedule an activity (to-do, call, meeting...) on a record for a user. Users this key may not read are "
+        "named by id only, and a login or name is looked up only among the users it may read.",
         {"properties": {"model": MODEL, "id": RECORD_ID, "summary": {"type": "string"},
                         "note": {"type": "string"},
                         "date_deadline": {"type": "string", "description": "YYYY-MM-DD (default today)."},
@@ -222,7 +223,8 @@ class McpToolsWorkflows(models.AbstractModel):
         risk="write", operation="write")
     def _tool_schedule_activity(self, call, args):
         record = self._thread_record(call, args["model"], args["id"])
-        user = self._resolve_user(args.get("user"))
+        user = self._resolve_user(call.policy, args.get("user"))
+        label = self._user_labels(call.policy, user)[user.id]
         activity_type = self._resolve_activity_type(args.get("activity_type"))
         try:
             deadline = fields.Date.to_date(args["date_deadline"]) if args.get("date_deadline") else \
@@ -234,19 +236,8 @@ class McpToolsWorkflows(models.AbstractModel):
             date_deadline=deadline, user_id=user.id)
         if call.dry_run:
             call.changes.append({"operation": "create", "model": "mail.activity", "values": {
-                "summary": args["summary"], "user": user.name, "date_deadline": deadline.isoformat()}})
-        return {"activity_id": activity.id, "date_deadline": deadline.isoformat(), "user": user.name}
-
-    @api.model
-    def _resolve_user(self, reference):
-        if not reference:
-            return self.env.user
-        users = self.env["res.users"]
-        user = users.browse(reference).exists() if isinstance(reference, int) else users.search(
-            [("login", "=", reference)], limit=1) or users.search([("name", "=ilike", reference)], limit=2)
-        if len(user) != 1:
-            raise ToolError(_("No single user matches %s; give the user id or login.", reference))
-        return user
+                "summary": args["summary"], "user": label, "date_deadline": deadline.isoformat()}})
+        return {"activity_id": activity.id, "date_deadline": deadline.isoformat(), "user": label}
 
     @api.model
     def _resolve_activity_type(self, reference):
@@ -286,17 +277,19 @@ class McpToolsWorkflows(models.AbstractModel):
             models_allowed = [m for m in call.policy.model_names() if call.policy.allows(m, "read")]
         domain += [("res_model", "in", models_allowed)]
         if args.get("user") or not args.get("model"):
-            domain += [("user_id", "=", self._resolve_user(args.get("user")).id)]
+            domain += [("user_id", "=", self._resolve_user(call.policy, args.get("user")).id)]
         activities = self.env["mail.activity"].search(domain, limit=args.get("limit") or 50,
                                                       order="date_deadline, id")
         visible = {}
         for name in {a.res_model for a in activities}:
             ids = {a.res_id for a in activities if a.res_model == name}
             visible[name] = call.policy.ids_in_scope(self.env[name], ids)
+        activities = activities.filtered(lambda a: a.res_id in visible.get(a.res_model, ()))
+        users = self._user_labels(call.policy, activities.user_id)
         rows = [{"id": a.id, "model": a.res_model, "res_id": a.res_id, "summary": a.summary or a.activity_type_id.name,
                  "type": a.activity_type_id.name, "date_deadline": a.date_deadline.isoformat(),
-                 "state": a.state, "user": a.user_id.name}
-                for a in activities if a.res_id in visible.get(a.res_model, ())]
+                 "state": a.state, "user": users.get(a.user_id.id)}
+                for a in activities]
         return {"activities": rows, "count": len(rows)}
 
     # ------------------------------------------------------------------

@@ -4,6 +4,7 @@ from . import test_access_policy
 from . import test_record_tools
 from . import test_audit
 from . import test_resources_prompts
+from . import test_side_doors
 from . import test_governance
 from . import test_governance_paths
 from . import test_governance_http

@@ -306,12 +306,14 @@ class TestAccessPolicy(McpCase):
             ("res_model", "=", "res.partner"), ("res_id", "=", self.acme.id), ("res_field", "=", "image_1920")])
         self.assertTrue(attachment)
         self.assertDenied(self.secret_scoped, self.key_scoped, "read_attachment", {"attachment_id": attachment.id})
-        # A plain attachment of a record in scope is readable.
+        # A plain attachment of a record in scope is readable by a key that reads the record without a field list.
         note = self.env["ir.attachment"].create({
             "name": "note.txt", "raw": b"hello", "mimetype": "text/plain",
             "res_model": "res.partner", "res_id": self.acme.id})
-        self.assertEqual(self.tool_ok(self.secret_scoped, "read_attachment", {"attachment_id": note.id})["text"],
+        self.assertEqual(self.tool_ok(self.secret_full, "read_attachment", {"attachment_id": note.id})["text"],
                          "hello")
+        self.assertDenied(self.secret_scoped, self.key_scoped, "read_attachment", {"attachment_id": note.id},
+                          "field list")
         # ... but not one of a record outside the domain.
         note.res_id = self.alice.id
         self.assertDenied(self.secret_scoped, self.key_scoped, "read_attachment", {"attachment_id": note.id})

@@ -2,7 +2,8 @@
 
 Policy: the tool is a write-risk tool (scope read_write or full, tool allowlist and approvals apply)
 and is offered only to keys whose profile may read ``res.users``: recipients are users the key may
-read (its res.users domain and Odoo's record rules apply), and only internal users. A button may
+read (its res.users domain and Odoo's record rules apply; a login is looked up only among them), and only
+internal users; a user whose name the key may not read is labelled by id ("user #7"). A button may
 open one record, which the key must be allowed to read. The message names who sent it.
 """
 from odoo import _, api, models
@@ -56,7 +57,8 @@ class McpToolsNotify(models.AbstractModel):
             target = call.policy.check_ids_in_scope(model, [args["record"]["id"]])
             target.check_access("read")
         call.note(model="res.users", record_ids=users.ids)
-        notified = [{"id": user.id, "name": user.name} for user in users]
+        labels = self._user_labels(call.policy, users)
+        notified = [{"id": user.id, "name": labels[user.id]} for user in users]
         if call.dry_run:
             # Bus messages leave with the transaction's commit whatever happens: send nothing at all.
             call.changes.append({"operation": TOOL_NAME, "model": "res.users", "ids": users.ids})
@@ -71,19 +73,16 @@ class McpToolsNotify(models.AbstractModel):
         """The users named by id or login, each one readable with this key and internal."""
         Users = call.policy.check_model(self.env, "res.users", "read")
         ids = [ref for ref in references if isinstance(ref, int)]
-        logins = [ref for ref in references if isinstance(ref, str)]
-        if logins:
-            call.policy.check_field_names(Users, ["login"], _("filter"))
-        by_login = Users.search([("login", "in", logins)]) if logins else Users
-        unknown = sorted(set(logins) - set(by_login.mapped("login")))
-        if unknown:
-            raise ToolError(_("No user with login %s (or not readable with this key).", ", ".join(unknown)))
-        users = call.policy.check_ids_in_scope(Users, list(dict.fromkeys(ids + by_login.ids)))
+        # A login is looked up only among the users this key may read.
+        ids += [self._resolve_user(call.policy, ref).id for ref in references if isinstance(ref, str)]
+        users = call.policy.check_ids_in_scope(Users, list(dict.fromkeys(ids)))
         users.check_access("read")
+        labels = self._user_labels(call.policy, users)
         external = users.filtered("share")
         if external:
-            raise ToolError(_("Only internal users can be notified; not: %s.", ", ".join(external.mapped("name"))))
+            raise ToolError(_("Only internal users can be notified; not: %s.",
+                              ", ".join(labels[user.id] for user in external)))
         inactive = users.filtered(lambda user: not user.active)
         if inactive:
-            raise ToolError(_("These users are archived: %s.", ", ".join(inactive.mapped("name"))))
+            raise ToolError(_("These users are archived: %s.", ", ".join(labels[user.id] for user in inactive)))
         return users

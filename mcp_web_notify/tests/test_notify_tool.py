@@ -88,3 +88,23 @@ class TestNotifyTool(McpCase):
         error = self.rpc_error(self.secret_notify, "tools/call", {"name": "notify_users", "arguments": {
             "users": [self.user_b.id], "title": "Hi", "message": "there", "type": "purple"}})
         self.assertEqual(error["code"], -32602)
+
+    def test_recipients_named_only_when_the_key_may_read_their_names(self):
+        profile = self._make_profile("MCP test notify logins", "read_write", {
+            "res.users": {"ops": "read", "fields": ["login"]}})
+        _key, secret = self._make_key("notify logins key", self.user_a, profile)
+        result = self.tool_ok(secret, "notify_users", {
+            "users": ["mcp_user_b", self.user_a.id], "title": "Hi", "message": "there"})
+        self.assertEqual({row["id"]: row["name"] for row in result["notified"]},
+                         {self.user_b.id: "user #%s" % self.user_b.id, self.user_a.id: "Ann MCP"})
+        # A name is not looked up when the key may not read names; a refusal names nobody.
+        self.tool_error(secret, "notify_users", {"users": ["Bob MCP"], "title": "Hi", "message": "there"},
+                        "No single user")
+        text = self.tool_error(secret, "notify_users", {"users": [self.portal_user.id], "title": "Hi",
+                                                        "message": "there"}, "user #%s" % self.portal_user.id)
+        self.assertNotIn(self.portal_user.name, text)
+        # A login outside the key's res.users domain is not found either (no oracle on other users' logins).
+        self.tool_error(self.secret_scoped_notify, "notify_users", {
+            "users": ["mcp_user_b"], "title": "Hi", "message": "there"}, "No single user")
+        self.assertEqual(self.last_audit(self.key_scoped_notify).status, "tool_error")
+        self.assertEqual(len(sent_notifications(self.env, self.user_b)), 1, "only the first call was sent")

@@ -1,0 +1,60 @@
+"""Users as a key may see them: labels of users in tool answers and lookup of the users a tool is given.
+
+Rule: a user is named only when the key may read that name (``res.users`` granted for reading, the user
+within its domain, the name within its field list) or when it is the key's own user; any other user is
+labelled by id only ("user #7"). A login or a name given as input is looked up only among the users the
+key may read, matched literally (no wildcards); an id, among the users the Odoo user may see.
+"""
+from odoo import _, api, models
+from odoo.osv import expression
+
+from ..lib.jsonrpc import ToolError
+
+
+def literal_ilike(text):
+    """``text`` for an ``=ilike`` match of exactly that text: ``%``, ``_`` and ``\\`` lose their special meaning."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class McpToolUsers(models.AbstractModel):
+    _inherit = "mcp.tool.registry"
+
+    @api.model
+    def _user_labels(self, policy, users):
+        """``{user id: label}``: the name when the key may read it, else "user #id"."""
+        own = self.env.user
+        names = self._visible_names(self.env["res.users"], set(users.ids) - {own.id}, policy)
+        return {user.id: own.name if user.id == own.id else names.get(user.id) or _("user #%s", user.id)
+                for user in users}
+
+    @api.model
+    def _resolve_user(self, policy, reference):
+        """The one user named by ``reference`` (id, login or name; empty: the key's own user)."""
+        Users = self.env["res.users"]
+        if not reference:
+            return self.env.user
+        if isinstance(reference, str) and reference.strip().isdigit():
+            reference = int(reference)
+        if isinstance(reference, int) and not isinstance(reference, bool):
+            user = Users.search([("id", "=", reference)])
+            if not user:
+                raise ToolError(_("No user with id %s among the users you may see.", reference))
+            return user
+        reference = str(reference).strip()
+        own = self.env.user
+        if reference == own.login or reference.lower() == (own.name or "").lower():
+            return own
+        if not policy.allows("res.users", "read"):
+            raise ToolError(_("Give the user's id: logins and names are looked up only among the users this key may "
+                              "read, and its profile does not grant res.users."))
+        found = Users
+        for field_name, operator, value in (("login", "=", reference), ("name", "=ilike", literal_ilike(reference))):
+            if policy.field_allowed(Users, field_name):
+                found = Users.search(expression.AND([
+                    [(field_name, operator, value)], policy.record_domain("res.users")]), limit=2)
+            if found:
+                break
+        if len(found) != 1:
+            raise ToolError(_("No single user this key may read has the login or name %s; give the user's id.",
+                              reference[:100]))
+        return found
