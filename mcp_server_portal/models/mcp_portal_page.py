@@ -41,8 +41,9 @@ class McpPortalPage(models.Model):
         "res.users", string="Evaluated as", compute="_compute_credential", store=True, readonly=False,
         ondelete="set null", help="Every figure is read as this user: Odoo's access rights and record rules apply.")
     profile_id = fields.Many2one(
-        "mcp.access.profile", string="Access profile", compute="_compute_credential", store=True, readonly=False,
-        ondelete="set null", help="The models, records and fields the page may show.")
+        "mcp.access.profile", string="Access profile", compute="_compute_profile_id",
+        help="The profile the bound credential acts under now (its key's profile, the Odoo API keys' profile or "
+             "the OAuth connection's scope mapping in Settings): the models, records and fields the page may show.")
     visibility = fields.Selection(
         [("public", "Public (anyone with the link)"), ("users", "Logged-in users (portal or internal)"),
          ("token", "Secret link (token)")], default="public", required=True)
@@ -72,13 +73,19 @@ class McpPortalPage(models.Model):
     # ------------------------------------------------------------------
     # Computed fields
     # ------------------------------------------------------------------
-    @api.depends("key_id", "key_id.user_id", "key_id.profile_id")
+    @api.depends("key_id", "key_id.user_id")
     def _compute_credential(self):
         for page in self:
             key = page.key_id.sudo()
             if key:
                 page.user_id = key.user_id
-                page.profile_id = key.profile_id
+
+    @api.depends("credential_ref", "key_id.profile_id", "user_id")
+    def _compute_profile_id(self):
+        for page in self:
+            credential = page._bound_credential()
+            current = credential and self.env["ir.http"]._mcp_current_profile_id(self.env, credential)
+            page.profile_id = current or False
 
     @api.depends("filters")
     def _compute_filters_text(self):
@@ -126,7 +133,7 @@ class McpPortalPage(models.Model):
                 "accent_color": page.accent_color, "secondary_color": page.secondary_color,
                 "logo_url": page.logo_url})
 
-    @api.constrains("key_id", "user_id", "profile_id")
+    @api.constrains("key_id", "user_id", "credential_ref")
     def _check_bound_definition(self):
         """A page bound to another credential must still be within what that credential may read.
         (An unbound page, or one whose key was revoked, shows nothing: there is nothing to check.)"""
@@ -180,33 +187,48 @@ class McpPortalPage(models.Model):
     # ------------------------------------------------------------------
     # Credential and data
     # ------------------------------------------------------------------
-    def _credential_active(self):
-        """Whether the bound credential still works: a revoked or expired key (or OAuth connection, when
-        that addon is installed) shows nothing. Addons with other credential kinds extend this."""
+    def _bound_credential(self):
+        """The credential the page is bound to, rebuilt from its ``credential_ref`` as the core's credential
+        hooks take it (``kind``, the key or grant, ``user_id``), or None when the reference names none.
+
+        The profile is not part of it: a credential acts under its current profile, never a recorded one."""
         self.ensure_one()
-        kind, _sep, reference = (self.credential_ref or "").partition(":")
-        if not kind:
-            return False
-        if kind == "mcp_key":
-            key = self.sudo().key_id
-            return bool(key) and key.state == "active"
-        if kind == "oauth" and "mcp.oauth.grant" in self.env and reference.isdigit():
-            grant = self.env["mcp.oauth.grant"].sudo().browse(int(reference)).exists()
-            return bool(grant) and grant.state == "active"
-        return True
+        page = self.sudo()
+        kind, _sep, reference = (page.credential_ref or "").partition(":")
+        ids = [int(part) for part in reference.split(":") if part.isdigit()]
+        user_id = page.user_id.id
+        if not user_id or len(ids) != len(reference.split(":")):
+            return None
+        if kind == "mcp_key" and len(ids) == 1:
+            return {"kind": kind, "key_id": ids[0], "user_id": user_id}
+        if kind == "odoo_apikey" and len(ids) == 2 and ids[0] == user_id:
+            return {"kind": kind, "key_id": None, "native_key_id": ids[1], "user_id": user_id}
+        if kind == "oauth" and len(ids) == 1:
+            return {"kind": kind, "key_id": None, "grant_id": ids[0], "user_id": user_id}
+        return None
+
+    def _credential_active(self, credential=None):
+        """Whether the bound credential may still act (the core's rule, extended by the addons of other
+        credential kinds): a revoked, expired or removed key or a revoked OAuth connection shows nothing."""
+        self.ensure_one()
+        credential = credential or self._bound_credential()
+        return bool(credential) and self.env["ir.http"]._mcp_credential_active(self.env, credential)
 
     def _evaluation_scope(self):
-        """Whose data the page shows, or None when its credential no longer works."""
+        """Whose data the page shows and under which profile (the credential's current one), or None when
+        its credential no longer works or has no profile now."""
         self.ensure_one()
         page = self.sudo()
         user = page.user_id
-        if not user or not user.active or not page._credential_active():
+        credential = page._bound_credential()
+        if not user.active or not page._credential_active(credential):
             return None
-        policy = self.env["mcp.access.policy"]._load(page.profile_id.id)
+        credential["profile_id"] = self.env["ir.http"]._mcp_current_profile_id(self.env, credential)
+        if not credential["profile_id"]:
+            return None
+        policy = self.env["mcp.access.policy"]._load(credential["profile_id"])
         registry = self.env["mcp.tool.registry"].with_user(user)
         registry = registry.with_context(registry.env["res.users"].context_get())
-        credential = {"kind": (page.credential_ref or "").split(":")[0] or "mcp_key", "key_id": page.key_id.id,
-                      "user_id": user.id, "profile_id": page.profile_id.id}
         return EvaluationScope(registry, policy, credential)
 
     def _check_definition_filters(self, filters):

@@ -107,7 +107,7 @@ class McpToolsPortal(models.AbstractModel):
         # Binding the page to the calling credential is the server's bookkeeping: the caller is that credential.
         page.sudo().write({"key_id": call.credential.get("key_id") or False,
                            "credential_ref": credential_ref(call.credential),
-                           "user_id": call.credential["user_id"], "profile_id": call.credential.get("profile_id")})
+                           "user_id": call.credential["user_id"]})
         page.write({"section_ids": self._portal_sections_commands(sections), "filters": filters})
         call.note(model=page._name, record_ids=page.ids)
         call.changes.append({"operation": "create", "model": page._name, "values": {
