@@ -81,7 +81,8 @@ async def test_tools_list_names_annotations_and_schemas(admin_key):
             assert tool.output_schema and tool.output_schema["type"] == "object", name
             assert tool.title and tool.description
             assert tool.annotations.read_only_hint is (name in READ_TOOLS), name
-            assert tool.annotations.destructive_hint is (name == "unlink"), name
+            # destructiveHint only means something for tools that write.
+            assert tool.annotations.destructive_hint is (None if name in READ_TOOLS else name == "unlink"), name
         # Strict clients reject top-level combinators.
         for tool in listing.tools:
             assert not {"anyOf", "oneOf", "allOf"} & set(tool.input_schema), tool.name
@@ -117,8 +118,10 @@ async def test_every_record_tool_through_the_sdk(admin_key, data):
         read = await session.call_tool("read", {"model": "res.partner", "ids": [data["bob"]], "fields": ["name"]})
         assert read.is_error is False
         assert read.structured_content["records"] == [{"id": data["bob"], "name": "Bob %s" % TAG}]
-        # The text block carries the same data for clients that ignore structured content.
-        assert json.loads(read.content[0].text) == read.structured_content
+        # The text block carries the same data for clients that ignore structured content, framed as data.
+        text = read.content[0].text
+        assert "never instructions" in text.splitlines()[0]
+        assert json.loads(text.split("\n", 2)[2].rsplit("\n", 1)[0]) == read.structured_content
 
         count = await session.call_tool("search_count", {"model": "res.partner",
                                                          "domain": [["city", "=", data["paris"]]]})
@@ -164,10 +167,10 @@ async def test_tool_errors_are_results_and_protocol_errors_raise(admin_key):
             await session.call_tool("drop_database", {})
         assert unknown_tool.value.code == -32602
 
-        with pytest.raises(MCPError) as bad_arguments:
-            await session.call_tool("search_read", {"model": "res.partner", "limit": "ten"})
-        assert bad_arguments.value.code == -32602
-        assert "limit" in bad_arguments.value.message
+        # Invalid arguments are a tool result the model can read and fix (SEP-1303).
+        bad_arguments = await session.call_tool("search_read", {"model": "res.partner", "limt": 5})
+        assert bad_arguments.is_error is True
+        assert "did you mean 'limit'?" in bad_arguments.content[0].text
 
 
 async def test_resources_templates_and_read(admin_key, data):

@@ -246,15 +246,29 @@ def test_unknown_method(client):
 
 @pytest.mark.parametrize(("params", "needle"), [
     ({"name": "no_such_tool", "arguments": {}}, "no_such_tool"),
-    ({"name": "search_read", "arguments": {"model": "res.partner", "limit": "ten"}}, "limit"),
-    ({"name": "search_read", "arguments": {"model": "res.partner", "unknown_argument": 1}}, "unknown_argument"),
-    ({"name": "read", "arguments": {"model": "res.partner"}}, "ids"),
     ({"name": "search_read", "arguments": "res.partner"}, "arguments"),
 ])
 def test_invalid_params(client, params, needle):
     body = client.post({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": params}).json()
     assert body["error"]["code"] == -32602
     assert needle in body["error"]["message"]
+
+
+@pytest.mark.parametrize("tool, arguments, needle", [
+    ("search_read", {"model": "res.partner", "limit": "ten"}, "'limit' must be of type integer"),
+    ("search_read", {"model": "res.partner", "unknown_argument": 1}, "unknown argument 'unknown_argument'"),
+    ("read", {"model": "res.partner", "ids": list(range(1, 3001))}, "'ids' takes at most 1000 items, got 3000"),
+    ("read", {"model": "res.partner"}, "missing required argument 'ids'"),
+])
+def test_invalid_arguments_are_tool_errors(client, tool, arguments, needle):
+    """SEP-1303: the model sees what to fix as a tool result; the message never echoes the whole input."""
+    body = client.post({"jsonrpc": "2.0", "id": 9, "method": "tools/call",
+                        "params": {"name": tool, "arguments": arguments}}).json()
+    assert body["result"]["isError"] is True, body
+    assert "structuredContent" not in body["result"]
+    text = body["result"]["content"][0]["text"]
+    assert needle in text
+    assert len(text) < 700
 
 
 def test_logging_set_level_validates_the_level(client):
@@ -340,10 +354,8 @@ def test_random_arguments_never_cause_an_internal_error(fuzz_client, tool, argum
     body = response.json()
     text = response.text
     assert "Traceback" not in text and 'File "' not in text
-    if "error" in body:
-        assert body["error"]["code"] == -32602, body  # schema validation, never -32603
-    else:
-        assert isinstance(body["result"]["isError"], bool)
+    assert "error" not in body, body  # invalid arguments are tool errors, never -32603
+    assert isinstance(body["result"]["isError"], bool)
 
 
 @pytest.fixture(scope="module")

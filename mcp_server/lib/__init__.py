@@ -5,3 +5,5 @@ from . import suggestions
 from . import call_context
 from . import ip_rules
 from . import own_transaction
+from . import tool_schema
+from . import answer_format

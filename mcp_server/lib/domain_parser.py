@@ -6,6 +6,8 @@ The string syntax is parsed with :mod:`ast` and only literals are accepted
 import ast
 import json
 
+from .answer_format import quote_input
+
 OPERATORS = {
     "=", "!=", ">", ">=", "<", "<=", "=?", "=like", "=ilike", "like", "not like",
     "ilike", "not ilike", "in", "not in", "child_of", "parent_of", "any", "not any",
@@ -76,7 +78,7 @@ def _parse_text(text):
 def _normalize_item(item, index, depth):
     if isinstance(item, str):
         if item not in LOGICAL:
-            raise DomainError("item %d: %r is not an operator; use '&', '|' or '!'" % (index, item))
+            raise DomainError("item %d: '%s' is not an operator; use '&', '|' or '!'" % (index, quote_input(item, 60)))
         return item
     if not isinstance(item, (list, tuple)) or len(item) != 3:
         raise DomainError("item %d: each condition must be [field, operator, value]" % index)
@@ -85,7 +87,8 @@ def _normalize_item(item, index, depth):
         raise DomainError("item %d: the field name must be a string" % index)
     if not isinstance(operator, str) or operator.lower() not in OPERATORS:
         raise DomainError(
-            "item %d: unknown operator %r; use one of %s" % (index, operator, ", ".join(sorted(OPERATORS)))
+            "item %d: unknown operator %s; use one of %s" % (index, quote_input(operator, 60),
+                                                             ", ".join(sorted(OPERATORS)))
         )
     operator = operator.lower()
     if operator in ("any", "not any"):

@@ -93,7 +93,7 @@ class McpServer(models.AbstractModel):
             "log_payloads": as_bool("mcp_server.log_payloads", "False"),
             "show_internal_errors": as_bool("mcp_server.show_internal_errors", "False"),
             "max_payload_kb": as_int("mcp_server.max_payload_kb", 512),
-            "max_response_kb": as_int("mcp_server.max_response_kb", 256),
+            "max_response_kb": as_int("mcp_server.max_response_kb", 80),
             "default_limit": as_int("mcp_server.default_limit", 80),
             "max_limit": as_int("mcp_server.max_limit", 500),
             "base_url": get("web.base.url"),

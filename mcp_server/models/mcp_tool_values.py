@@ -10,6 +10,7 @@ from odoo.fields import Command
 from odoo.osv import expression
 from odoo.tools import escape_psql
 
+from ..lib.answer_format import quote_input
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
 from ..lib.odoo_errors import safe_odoo_message
 
@@ -308,8 +309,11 @@ class McpToolValues(models.AbstractModel):
         if len(matches) == 1:
             return matches[0][0]
         if not matches:
-            raise ToolError(_("Field %(field)s: no %(model)s named '%(name)s' among the records this key may read.",
-                              field=field.name, model=comodel._name, name=name))
+            archived = self._archived_name_matches(comodel, policy, name, [], "ilike")
+            raise ToolError(_("Field %(field)s: no %(model)s named '%(name)s' among the records this key may read."
+                              "%(archived)s", field=field.name, model=comodel._name, name=quote_input(name, 80),
+                              archived=_(" Only archived records match (%s): name_search with include_archived: "
+                                         "true lists them; give the id to use one.", archived) if archived else ""))
         raise ToolError(_("Field %(field)s: '%(name)s' matches several %(model)s records, give the id: %(matches)s",
                           field=field.name, name=name, model=comodel._name,
                           matches=", ".join("%s (id %s)" % (label, rid) for rid, label in matches[:5])))

@@ -9,6 +9,7 @@ from odoo.models import READ_GROUP_NUMBER_GRANULARITY, READ_GROUP_TIME_GRANULARI
 from odoo.osv import expression
 
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
+from ..lib.tool_schema import Lenient, json_array_schema
 from .mcp_tool_registry import mcp_tool
 from .mcp_tools_records import CONTEXT, DOMAIN, MODEL
 
@@ -18,23 +19,20 @@ MAX_GROUPS = 2000
 MAX_PERIODS = 400
 GROUPBY = {
     "type": "array", "items": {"type": "string"},
-    "description": "Fields to group by; dates and datetimes take a granularity: 'date_order:month' "
-                   "(day, week, month, quarter, year; also day_of_week, hour_number, month_number...).",
+    "description": "Fields; dates take :day/week/month/quarter/year, e.g. date_order:month",
 }
 MEASURES = {
     "type": "array", "items": {"type": "string"},
-    "description": "Aggregates as 'field:function' with function in sum, avg, min, max, count, count_distinct, "
-                   "e.g. 'amount_total:sum'. '__count' counts records. Default: ['__count'].",
+    "description": "'field:sum' (avg, min, max, count, count_distinct) or '__count' (default).",
 }
 PERIOD = {
-    "type": "object",
-    "properties": {"from": {"type": "string", "description": "First day, YYYY-MM-DD."},
-                   "to": {"type": "string", "description": "Last day (included), YYYY-MM-DD."}},
+    "type": "object", "description": "YYYY-MM-DD, both days included.",
+    "properties": {"from": {"type": "string"}, "to": {"type": "string"}},
     "required": ["from", "to"], "additionalProperties": False,
 }
 GROUPS_OUTPUT = {
     "type": "object",
-    "properties": {"model": {"type": "string"}, "groups": {"type": "array", "items": {"type": "object"}},
+    "properties": {"model": {"type": "string"}, "groups": {"type": "array"},
                    "count": {"type": "integer"}, "currency": {"type": ["string", "null"]}},
     "required": ["model", "groups", "count"],
 }
@@ -202,12 +200,12 @@ class McpToolsAnalytics(models.AbstractModel):
     # ------------------------------------------------------------------
     @mcp_tool(
         "aggregate", "Aggregate records",
-        "Grouped totals computed by the database: sums, averages, minimums, maximums and counts per group "
-        "(e.g. revenue per customer per month). Use it instead of reading many records.",
+        "Grouped totals by the database (sum, avg, min, max, count per group): use it instead of reading many "
+        "records.",
         {"properties": {
             "model": MODEL, "domain": DOMAIN, "groupby": GROUPBY, "measures": MEASURES,
-            "having": {"type": "array",
-                       "description": "Filter on aggregates, e.g. [[\"amount_total:sum\", \">\", 1000]]."},
+            "having": json_array_schema("Filter on aggregates as JSON text, e.g. [[\"amount_total:sum\", \">\", 1000]]"
+                                        " (a JSON array is taken too)."),
             "order": {"type": "string", "description": "e.g. 'amount_total:sum desc'."},
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_GROUPS},
             "offset": {"type": "integer", "minimum": 0},
@@ -265,7 +263,7 @@ class McpToolsAnalytics(models.AbstractModel):
          "required": ["model", "rows", "columns"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "measure": {"type": "string"}, "columns": {"type": "array"},
-            "rows": {"type": "array", "items": {"type": "object"}}, "column_totals": {"type": "object"},
+            "rows": {"type": "array"}, "column_totals": {"type": "object"},
             "grand_total": {"type": ["number", "null"]}, "currency": {"type": ["string", "null"]}},
          "required": ["model", "columns", "rows"]},
         operation="read")
@@ -292,8 +290,8 @@ class McpToolsAnalytics(models.AbstractModel):
 
     @mcp_tool(
         "timeseries", "Time series",
-        "One measure per period between two dates, with empty periods filled with 0, and optionally the "
-        "previous period of the same length for comparison.",
+        "One measure per period between two dates (empty periods as 0), optionally beside the previous "
+        "period.",
         {"properties": {
             "model": MODEL, "domain": DOMAIN,
             "date_field": {"type": "string", "description": "e.g. 'date_order'."},
@@ -305,7 +303,7 @@ class McpToolsAnalytics(models.AbstractModel):
          "required": ["model", "date_field", "granularity", "date_from", "date_to"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "measure": {"type": "string"}, "granularity": {"type": "string"},
-            "series": {"type": "array", "items": {"type": "object"}}, "total": {"type": "number"},
+            "series": {"type": "array"}, "total": {"type": "number"},
             "previous_total": {"type": ["number", "null"]}, "currency": {"type": ["string", "null"]}},
          "required": ["model", "series"]},
         operation="read")
@@ -343,14 +341,14 @@ class McpToolsAnalytics(models.AbstractModel):
     @mcp_tool(
         "compare_periods", "Compare two periods",
         "Measures over two date ranges side by side, overall or per group, with the difference and the change "
-        "in percent (e.g. this month vs last month per salesperson).",
+        "in %.",
         {"properties": {
             "model": MODEL, "domain": DOMAIN,
             "date_field": {"type": "string"}, "measures": MEASURES, "groupby": GROUPBY,
             "period_a": PERIOD, "period_b": PERIOD, "context": CONTEXT},
          "required": ["model", "date_field", "period_a", "period_b"], "additionalProperties": False},
         {"type": "object", "properties": {
-            "model": {"type": "string"}, "rows": {"type": "array", "items": {"type": "object"}},
+            "model": {"type": "string"}, "rows": {"type": "array"},
             "currency": {"type": ["string", "null"]}}, "required": ["model", "rows"]},
         operation="read")
     def _tool_compare_periods(self, call, args):
@@ -380,17 +378,17 @@ class McpToolsAnalytics(models.AbstractModel):
 
     @mcp_tool(
         "funnel", "Funnel",
-        "Counts per stage of a selection or many2one field (e.g. CRM stage, order state), how many records reached "
-        "each stage or a later one, and the conversion from one stage to the next.",
+        "Counts per stage of a selection or many2one field (e.g. CRM stage), how many reached each stage or "
+        "later, and the conversion.",
         {"properties": {
             "model": MODEL, "domain": DOMAIN,
             "stage_field": {"type": "string", "description": "e.g. 'stage_id' or 'state'."},
-            "stages": {"type": "array", "items": {"type": ["string", "integer"]},
+            "stages": {"type": "array", "items": Lenient({"type": "string"}, ("string", "integer")),
                        "description": "Stage keys or ids in funnel order; default: the field's own order."},
             "context": CONTEXT},
          "required": ["model", "stage_field"], "additionalProperties": False},
         {"type": "object", "properties": {
-            "model": {"type": "string"}, "stages": {"type": "array", "items": {"type": "object"}},
+            "model": {"type": "string"}, "stages": {"type": "array"},
             "overall_conversion_pct": {"type": ["number", "null"]}}, "required": ["model", "stages"]},
         operation="read")
     def _tool_funnel(self, call, args):
@@ -404,7 +402,9 @@ class McpToolsAnalytics(models.AbstractModel):
         counts = {group_key(g[name]): g["__count"] for g in groups}
         labels = {group_key(g[name]): g[name] for g in groups}
         if args.get("stages"):
-            order = list(args["stages"])
+            # Ids of a many2one stage may come as text (the schema declares strings).
+            order = [int(key) if field.type == "many2one" and isinstance(key, str) and key.isdigit() else key
+                     for key in args["stages"]]
         elif field.type == "selection":
             order = [key for key, _label in field._description_selection(model.env)]
         elif self._hides_comodel(model, call.policy, name):
@@ -429,8 +429,8 @@ class McpToolsAnalytics(models.AbstractModel):
 
     @mcp_tool(
         "cohort", "Cohort analysis",
-        "Group entities (e.g. customers) by the period of their first activity (e.g. first order month) and "
-        "show how many are active again in each following period (retention).",
+        "Retention: entities (e.g. customers) grouped by the period of their first activity, and how many "
+        "come back in each later period.",
         {"properties": {
             "model": MODEL, "domain": DOMAIN,
             "entity_field": {"type": "string", "description": "Who is followed, e.g. 'partner_id'."},
@@ -442,7 +442,7 @@ class McpToolsAnalytics(models.AbstractModel):
          "required": ["model", "entity_field", "date_field"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "granularity": {"type": "string"},
-            "cohorts": {"type": "array", "items": {"type": "object"}}}, "required": ["model", "cohorts"]},
+            "cohorts": {"type": "array"}}, "required": ["model", "cohorts"]},
         operation="read")
     def _tool_cohort(self, call, args):
         model, domain = self._analytics_model(call, args)

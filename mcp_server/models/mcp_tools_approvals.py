@@ -15,9 +15,9 @@ class McpToolsApprovals(models.AbstractModel):
 
     @mcp_tool(
         "get_approval_status", "Get approval status",
-        "Check a call that is waiting for human approval: pending, executed (with its result), failed, rejected "
-        "or expired. Poll every minute or so; do not resubmit the call while it is pending.",
-        {"properties": {"approval_id": {"type": "integer", "description": "The id returned with the pending call."}},
+        "State of a call awaiting human approval (pending, executed with its result, failed, rejected, "
+        "expired). Do not resubmit while pending.",
+        {"properties": {"approval_id": {"type": "integer", "description": "From the pending answer."}},
          "required": ["approval_id"], "additionalProperties": False},
         {"type": "object", "properties": {
             "approval_id": {"type": "integer"}, "status": {"type": "string"}, "tool": {"type": "string"},

@@ -50,14 +50,14 @@ class McpToolsDocuments(models.AbstractModel):
 
     @mcp_tool(
         "export_records", "Export records to a file",
-        "Export the records matching a domain to CSV or XLSX. Returns a resource link (odoo://export/<id>) readable "
-        "with resources/read, and a download URL for the same user in a browser.",
+        "Export the records matching a domain to CSV or XLSX: answers a resource link (odoo://export/<id>) "
+        "and a download URL.",
         {"properties": {"model": MODEL, "domain": DOMAIN, "fields": FIELDS, "order": ORDER,
                         "format": {"type": "string", "enum": ["csv", "xlsx"], "description": "Default xlsx."},
                         "limit": {"type": "integer", "minimum": 1, "description": "Row cap (default: Settings)."},
                         "context": CONTEXT},
          "required": ["model"], "additionalProperties": False},
-        FILE_OUTPUT, operation="read", background=True)
+        FILE_OUTPUT, operation="read", background=True, frames_data=False)
     def _tool_export_records(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
         call.note(model=model._name)
@@ -95,14 +95,12 @@ class McpToolsDocuments(models.AbstractModel):
 
     @mcp_tool(
         "render_report", "Render a report",
-        "Render a QWeb report (e.g. 'account.report_invoice') for records as PDF; when the PDF engine "
-        "(wkhtmltopdf) is not installed, as HTML, saying so. Returns a resource link and the file as base64. "
-        "A report prints whole records: it is refused unless this key may read, without a field list and within "
-        "its domain, every record the report prints (related customers, users and companies included).",
+        "Render a QWeb report (e.g. account.report_invoice) as PDF (HTML when wkhtmltopdf is missing, said so): "
+        "a resource link and the file in base64. Only when this key may read in full every record it prints.",
         {"properties": {"report": {"type": "string", "description": "Report technical name or XML id."},
                         "ids": IDS, "context": CONTEXT},
          "required": ["report", "ids"], "additionalProperties": False},
-        FILE_OUTPUT, background=True)
+        FILE_OUTPUT, background=True, frames_data=False)
     def _tool_render_report(self, call, args):
         report = self._find_report(args["report"])
         model = self._model_env(call, report.model, "read", args.get("context"))
@@ -171,9 +169,8 @@ class McpToolsDocuments(models.AbstractModel):
 
     @mcp_tool(
         "read_attachment", "Read an attachment",
-        "Read an attachment: text files as text, others as base64 (size capped). Readable: attachments of records "
-        "this key may read in full (model granted without a field list, record within its domain), or any "
-        "attachment when ir.attachment is granted.",
+        "Read an attachment: text as text, others as base64 (size capped). Only of records this key may read in "
+        "full (no field list, within its domain), or any when ir.attachment is granted.",
         {"properties": {"attachment_id": {"type": "integer"}}, "required": ["attachment_id"],
          "additionalProperties": False},
         {"type": "object", "properties": {

@@ -5,7 +5,7 @@ from ..lib.jsonrpc import ToolError
 from .mcp_session import credential_ref
 from .mcp_tool_registry import mcp_tool
 
-JOB_ID = {"type": "integer", "description": "The job id returned when the job was queued."}
+JOB_ID = {"type": "integer"}
 JOB_STATUS_OUTPUT = {
     "type": "object",
     "properties": {"job_id": {"type": "integer"}, "tool": {"type": "string"}, "status": {"type": "string"},
@@ -28,7 +28,7 @@ class McpToolsJobs(models.AbstractModel):
 
     @mcp_tool(
         "get_job", "Get a background job",
-        "Status, progress (percent) and, once done, the result of a background job started with background=true.",
+        "Status, progress and, once done, the result of a background job.",
         {"properties": {"job_id": JOB_ID}, "required": ["job_id"], "additionalProperties": False},
         JOB_STATUS_OUTPUT)
     def _tool_get_job(self, call, args):
@@ -38,7 +38,7 @@ class McpToolsJobs(models.AbstractModel):
         "cancel_job", "Cancel a background job",
         "Cancel a queued or running background job; a running job stops at its next step and saves nothing.",
         {"properties": {"job_id": JOB_ID}, "required": ["job_id"], "additionalProperties": False},
-        JOB_STATUS_OUTPUT, idempotent=True)
+        JOB_STATUS_OUTPUT, idempotent=True, frames_data=False)
     def _tool_cancel_job(self, call, args):
         job = self._own_job(call, args["job_id"])
         job._request_cancel()

@@ -1,41 +1,31 @@
 """Record tools: list/describe models, search, read, count, name search, create, write, delete."""
 from odoo import _, api, models
 
-from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
+from ..lib.jsonrpc import AccessDeniedByPolicy
+from ..lib.tool_schema import domain_schema
 from .mcp_tool_registry import mcp_tool
+from .mcp_tools_records_paging import NAME_SEARCH_MAX
 
-MODEL = {"type": "string", "description": "Technical model name, e.g. 'res.partner' (see list_models)."}
-DOMAIN = {
-    "type": ["array", "string"],
-    "description": "Search filter: a list of [field, operator, value] conditions, e.g. "
-                   "[[\"is_company\", \"=\", true], [\"city\", \"ilike\", \"paris\"]], combined with AND unless "
-                   "prefixed by '|' or '!'. Odoo's string syntax is accepted too. Fields may follow relations: "
-                   "\"partner_id.country_id.code\". Empty for all records.",
-}
-FIELDS = {
-    "type": "array", "items": {"type": "string"},
-    "description": "Fields to return. Omit for a small default set (name and key fields; never binaries).",
-}
-IDS = {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 1000, "description": "Record ids."}
-LIMIT = {"type": "integer", "minimum": 1, "description": "Maximum number of records (default 80)."}
-OFFSET = {"type": "integer", "minimum": 0, "description": "Number of records to skip, for paging."}
-ORDER = {"type": "string", "description": "Sort order, e.g. 'name asc' or 'date_order desc, id'."}
+MODEL = {"type": "string", "description": "e.g. res.partner"}
+DOMAIN = domain_schema(
+    "Odoo domain (JSON or Odoo syntax), e.g. [[\"country_id.code\",\"=\",\"FR\"]]")
+FIELDS = {"type": "array", "items": {"type": "string"}, "description": "Fields to return (default: a few key ones)."}
+IDS = {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 1000}
+LIMIT = {"type": "integer", "minimum": 1, "description": "Default 80; over the maximum it is lowered."}
+OFFSET = {"type": "integer", "minimum": 0, "description": "next_offset of the previous page."}
+ORDER = {"type": "string", "description": "e.g. 'date_order desc, id'"}
+ARCHIVED = {"type": "boolean", "description": "Include archived records."}
+FORMAT = {"type": "string", "enum": ["json", "table"],
+          "description": "json (default) or table: a tab-separated line per record, fewer tokens"}
 VALUES = {
     "type": "object",
-    "description": "Field values. Relational fields take an id, a name (resolved by name search) or, for "
-                   "many2many/one2many, a list of ids or names (replaces the current set). Dates as "
-                   "YYYY-MM-DD, datetimes as ISO 8601 (UTC unless an offset is given).",
+    "description": "Relations take an id or a name, x2many a list of them (replaces the set); dates YYYY-MM-DD, "
+                   "datetimes ISO 8601 (UTC unless offset).",
 }
 CONTEXT = {
     "type": "object",
-    "description": "Optional context: language, timezone and companies (among the user's own) to work in.",
-    "properties": {
-        "lang": {"type": "string", "description": "Language code, e.g. fr_FR."},
-        "tz": {"type": "string", "description": "IANA timezone, e.g. Europe/Paris."},
-        "company_id": {"type": "integer", "description": "Company to work in."},
-        "allowed_company_ids": {"type": "array", "items": {"type": "integer"},
-                                "description": "Companies whose records are visible."},
-    },
+    "properties": {"lang": {"type": "string"}, "tz": {"type": "string"}, "company_id": {"type": "integer"},
+                   "allowed_company_ids": {"type": "array", "items": {"type": "integer"}}},
     "additionalProperties": False,
 }
 RECORD_LIST_OUTPUT = {
@@ -43,10 +33,12 @@ RECORD_LIST_OUTPUT = {
     "properties": {
         "model": {"type": "string"},
         "records": {"type": "array", "items": {"type": "object"}},
-        "count": {"type": "integer", "description": "Number of records returned."},
-        "has_more": {"type": "boolean", "description": "More records match: page with offset."},
-        "failed_fields": {"type": "object", "description": "Fields that could not be read, with the reason."},
-        "timezone": {"type": "string", "description": "Datetimes are UTC; the user's timezone for display."},
+        "count": {"type": "integer"},
+        "has_more": {"type": "boolean"},
+        "next_offset": {"type": "integer"},
+        "notice": {"type": "string"},
+        "failed_fields": {"type": "object"},
+        "timezone": {"type": "string"},
     },
     "required": ["model", "records", "count"],
 }
@@ -54,15 +46,6 @@ RECORD_LIST_OUTPUT = {
 
 class McpToolsRecords(models.AbstractModel):
     _inherit = "mcp.tool.registry"
-
-    @api.model
-    def _limit(self, call, requested):
-        cap = call.settings.get("max_limit", 500)
-        limit = requested or call.settings.get("default_limit", 80)
-        if limit > cap:
-            raise ToolError(_("limit %(limit)s is over the maximum of %(cap)s; page with offset instead.",
-                              limit=limit, cap=cap))
-        return limit
 
     @api.model
     def _snapshot(self, records, field_names, policy):
@@ -73,11 +56,15 @@ class McpToolsRecords(models.AbstractModel):
         return {row.pop("id"): row for row in rows}
 
     @api.model
-    def _records_result(self, model, rows, failed, has_more=False):
+    def _records_result(self, model, rows, failed, has_more=False, next_offset=None, notice=None):
         result = {"model": model._name, "records": rows, "count": len(rows),
                   "timezone": model.env.context.get("tz") or "UTC"}
         if has_more:
             result["has_more"] = True
+            if next_offset is not None:
+                result["next_offset"] = next_offset
+        if notice:
+            result["notice"] = notice
         if failed:
             result["failed_fields"] = failed
         return result
@@ -85,13 +72,12 @@ class McpToolsRecords(models.AbstractModel):
     # ------------------------------------------------------------------
     @mcp_tool(
         "list_models", "List models",
-        "List the Odoo models this key may use, with their operations (read/create/write/unlink). "
-        "Start here to find the technical model name to pass to other tools.",
+        "The models this key may use, with their operations. Start here to find a model's technical name.",
         {"properties": {"search": {"type": "string", "description": "Only models whose name or label contains this."}},
          "additionalProperties": False},
-        {"type": "object", "properties": {"models": {"type": "array", "items": {"type": "object"}},
+        {"type": "object", "properties": {"models": {"type": "array"},
                                           "count": {"type": "integer"}}, "required": ["models", "count"]},
-        operation="read")
+        operation="read", frames_data=False)
     def _tool_list_models(self, call, args):
         search = (args.get("search") or "").lower()
         names = call.policy.model_names()
@@ -108,14 +94,14 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "describe_model", "Describe a model",
-        "Describe a model's fields (type, label, required, readonly, relation, selection values) as this key "
-        "may use them, plus the default fields returned by search_read. Call before reading or writing.",
+        "A model's fields as this key may use them (type, label, required, relation, selection) and "
+        "search_read's defaults.",
         {"properties": {"model": MODEL, "fields": FIELDS}, "required": ["model"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "name": {"type": "string"}, "operations": {"type": "array"},
             "scope_restricted": {"type": "boolean"}, "default_fields": {"type": "array"},
             "fields": {"type": "object"}}, "required": ["model", "fields"]},
-        operation="read")
+        operation="read", frames_data=False)
     def _tool_describe_model(self, call, args):
         model = call.policy.check_model(self.env, args["model"], "read")
         call.note(model=model._name)
@@ -145,32 +131,35 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "search_read", "Search and read records",
-        "Find records matching a domain and return chosen fields. Relational fields come back as "
-        "{id, name}; datetimes as ISO 8601 in UTC. Use limit/offset to page; has_more says whether more match.",
+        "Find records matching a domain; relations as {id, name}, datetimes ISO 8601 UTC. has_more and "
+        "next_offset tell when to page (also when the size cap cut the answer).",
         {"properties": {"model": MODEL, "domain": DOMAIN, "fields": FIELDS, "limit": LIMIT, "offset": OFFSET,
-                        "order": ORDER, "context": CONTEXT},
+                        "order": ORDER, "format": FORMAT, "include_archived": ARCHIVED, "context": CONTEXT},
          "required": ["model"], "additionalProperties": False},
         RECORD_LIST_OUTPUT, operation="read")
     def _tool_search_read(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
+        if args.get("include_archived"):
+            model = model.with_context(active_test=False)
         call.note(model=model._name)
         field_names = self._fields_to_read(model, call.policy, args.get("fields"))
         domain = call.policy.secure_domain(model, args.get("domain"))
         order = call.policy.check_order(model, args.get("order"))
-        limit = self._limit(call, args.get("limit"))
+        limit, notice = self._page_limit(call, args.get("limit"))
+        offset = args.get("offset") or 0
         # One query fetches the ids and the asked columns; the read below is served from the cache.
         stored = [name for name in field_names if name in model._fields and model._fields[name].column_type]
-        records = model.search_fetch(domain, stored, offset=args.get("offset") or 0, limit=limit + 1, order=order)
+        records = model.search_fetch(domain, stored, offset=offset, limit=limit + 1, order=order)
         has_more = len(records) > limit
         records = records[:limit]
         call.note(record_ids=records.ids)
         rows, failed = self._read_records(records, field_names, call.policy, fetched=True)
-        return self._records_result(model, rows, failed, has_more)
+        return self._records_result(model, rows, failed, has_more, offset + len(rows), notice)
 
     @mcp_tool(
         "read", "Read records by id",
         "Read records by id. Ids outside what this key may reach are refused by name.",
-        {"properties": {"model": MODEL, "ids": IDS, "fields": FIELDS, "context": CONTEXT},
+        {"properties": {"model": MODEL, "ids": IDS, "fields": FIELDS, "format": FORMAT, "context": CONTEXT},
          "required": ["model", "ids"], "additionalProperties": False},
         RECORD_LIST_OUTPUT, operation="read")
     def _tool_read(self, call, args):
@@ -184,36 +173,52 @@ class McpToolsRecords(models.AbstractModel):
     @mcp_tool(
         "search_count", "Count records",
         "Count the records matching a domain without reading them.",
-        {"properties": {"model": MODEL, "domain": DOMAIN, "context": CONTEXT},
+        {"properties": {"model": MODEL, "domain": DOMAIN, "include_archived": ARCHIVED, "context": CONTEXT},
          "required": ["model"], "additionalProperties": False},
         {"type": "object", "properties": {"model": {"type": "string"}, "count": {"type": "integer"}},
          "required": ["model", "count"]},
-        operation="read")
+        operation="read", frames_data=False)
     def _tool_search_count(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
+        if args.get("include_archived"):
+            model = model.with_context(active_test=False)
         call.note(model=model._name)
         return {"model": model._name, "count": model.search_count(call.policy.secure_domain(model, args.get("domain")))}
 
     @mcp_tool(
         "name_search", "Find records by name",
-        "Find records whose display name matches a text (as Odoo's many2one autocomplete does); returns "
-        "[{id, name}]. Use it to turn a name into an id.",
+        "Turn a name into ids: [{id, name}] of records whose display name matches (as Odoo's autocomplete); "
+        "says when only archived ones match.",
         {"properties": {"model": MODEL, "name": {"type": "string", "description": "Text to look for."},
-                        "domain": DOMAIN, "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+                        "domain": DOMAIN,
+                        "limit": {"type": "integer", "minimum": 1, "description": "Default 8, at most 100."},
                         "operator": {"type": "string", "enum": ["ilike", "=", "=ilike", "like", "=like"],
-                                     "description": "How to match (default ilike)."},
-                        "context": CONTEXT},
+                                     "description": "Default ilike."},
+                        "include_archived": ARCHIVED, "context": CONTEXT},
          "required": ["model", "name"], "additionalProperties": False},
         {"type": "object", "properties": {"model": {"type": "string"},
-                                          "results": {"type": "array", "items": {"type": "object"}}},
+                                          "results": {"type": "array"},
+                                          "archived_matches": {"type": "integer"}, "notice": {"type": "string"}},
          "required": ["model", "results"]},
         operation="read")
     def _tool_name_search(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
+        if args.get("include_archived"):
+            model = model.with_context(active_test=False)
         call.note(model=model._name)
-        matches = self._name_search(model, call.policy, args["name"], args.get("domain"),
-                                    args.get("operator") or "ilike", args.get("limit") or 8)
-        return {"model": model._name, "results": [{"id": rid, "name": label} for rid, label in matches]}
+        operator, limit = args.get("operator") or "ilike", args.get("limit") or 8
+        matches = self._name_search(model, call.policy, args["name"], args.get("domain"), operator,
+                                    min(limit, NAME_SEARCH_MAX))
+        result = {"model": model._name, "results": [{"id": rid, "name": label} for rid, label in matches]}
+        if limit > NAME_SEARCH_MAX:
+            result["notice"] = _("limit %(limit)s is over the maximum of %(max)s; at most %(max)s names are "
+                                 "returned.", limit=limit, max=NAME_SEARCH_MAX)
+        if not matches:
+            archived = self._archived_name_matches(model, call.policy, args["name"], args.get("domain"), operator)
+            if archived:
+                result["archived_matches"] = archived
+                result["notice"] = self._archived_notice(model, args["name"], archived)
+        return result
 
     @mcp_tool(
         "create", "Create a record",

@@ -15,11 +15,14 @@ from ..lib.method_effects import (
     method_origin,
     method_parts,
 )
+from ..lib.tool_schema import Lenient, json_array_schema
 from .mcp_tool_registry import mcp_tool
-from .mcp_tools_records import CONTEXT, IDS, MODEL, VALUES
+from .mcp_tools_records import CONTEXT, IDS, MODEL
 
 MAX_BATCH_OPERATIONS = 100
 RECORD_ID = {"type": "integer", "description": "Record id."}
+USER_REF = Lenient({"type": "string", "description": "Assignee: login or user id (default: you)."},
+                   ("string", "integer"), digits_to_int=True)
 
 
 def batch_parts(arguments):
@@ -42,12 +45,12 @@ class McpToolsWorkflows(models.AbstractModel):
     # ------------------------------------------------------------------
     @mcp_tool(
         "call_method", "Run a business action",
-        "Run a button or business method on records, e.g. action_confirm on sale.order. Only methods the "
-        "administrator allowed for this key can run. When the method opens a window or a wizard, the result says so "
-        "instead of failing: that step needs a person in Odoo.",
+        "Run a button or method the administrator allowed, e.g. action_confirm on sale.order. One that opens "
+        "a window or wizard is reported, not run.",
         {"properties": {"model": MODEL, "ids": IDS,
                         "method": {"type": "string", "description": "Method name, e.g. action_confirm."},
-                        "args": {"type": "array", "description": "Extra positional arguments (rarely needed)."},
+                        "args": json_array_schema("Extra positional arguments, a JSON array as text (rarely "
+                                                  "needed)."),
                         "kwargs": {"type": "object", "description": "Extra keyword arguments (rarely needed)."},
                         "context": CONTEXT},
          "required": ["model", "ids", "method"], "additionalProperties": False},
@@ -215,7 +218,7 @@ class McpToolsWorkflows(models.AbstractModel):
         {"properties": {"model": MODEL, "id": RECORD_ID, "summary": {"type": "string"},
                         "note": {"type": "string"},
                         "date_deadline": {"type": "string", "description": "YYYY-MM-DD (default today)."},
-                        "user": {"type": ["integer", "string"], "description": "Assignee id or login (default: you)."},
+                        "user": USER_REF,
                         "activity_type": {"type": "string", "description": "Type name or XML id (default To-Do)."}},
          "required": ["model", "id", "summary"], "additionalProperties": False},
         {"type": "object", "properties": {"activity_id": {"type": "integer"}, "date_deadline": {"type": "string"},
@@ -256,10 +259,10 @@ class McpToolsWorkflows(models.AbstractModel):
         "list_activities", "List activities",
         "List planned activities: on one record, on a model, or assigned to a user (default: you).",
         {"properties": {"model": MODEL, "id": RECORD_ID,
-                        "user": {"type": ["integer", "string"], "description": "Assignee id or login."},
+                        "user": USER_REF,
                         "limit": {"type": "integer", "minimum": 1, "maximum": 200}},
          "additionalProperties": False},
-        {"type": "object", "properties": {"activities": {"type": "array", "items": {"type": "object"}},
+        {"type": "object", "properties": {"activities": {"type": "array"},
                                           "count": {"type": "integer"}}, "required": ["activities", "count"]},
         operation="read")
     def _tool_list_activities(self, call, args):
@@ -297,17 +300,17 @@ class McpToolsWorkflows(models.AbstractModel):
     # ------------------------------------------------------------------
     @mcp_tool(
         "batch", "Run several changes at once",
-        "Run a list of create / write / unlink operations atomically: all succeed, or nothing is saved. "
-        "Returns one result per operation. Use dry_run to check them first.",
+        "Run create / write / unlink operations atomically (all or nothing); one result per operation.",
         {"properties": {"operations": {
             "type": "array", "minItems": 1, "maxItems": MAX_BATCH_OPERATIONS,
             "items": {"type": "object", "properties": {
                 "operation": {"type": "string", "enum": ["create", "write", "unlink"]},
-                "model": MODEL, "ids": IDS, "values": VALUES},
+                "model": {"type": "string"}, "ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 1000},
+                "values": {"type": "object", "description": "As in create and write."}},
                 "required": ["operation", "model"], "additionalProperties": False}},
             "context": CONTEXT},
          "required": ["operations"], "additionalProperties": False},
-        {"type": "object", "properties": {"results": {"type": "array", "items": {"type": "object"}},
+        {"type": "object", "properties": {"results": {"type": "array"},
                                           "count": {"type": "integer"}}, "required": ["results", "count"]},
         risk="write", operation=("create", "write", "unlink"), background=True, parts=batch_parts)
     def _tool_batch(self, call, args):

@@ -1,6 +1,7 @@
 """Shared base class of the mcp_server tests: companies, users, access profiles, keys and a /mcp client."""
 import itertools
 import json
+import re
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -173,8 +174,14 @@ class McpCase(HttpCase):
         """The structured content of a tool call that must succeed."""
         result = self.call_tool(secret, name, arguments)
         self.assertFalse(result.get("isError"), result)
-        self.assertEqual(json.loads(result["content"][0]["text"]), result["structuredContent"])
+        self.assertEqual(json.loads(self.unframe(result["content"][0]["text"])), result["structuredContent"])
         return result["structuredContent"]
+
+    @staticmethod
+    def unframe(text):
+        """The data inside the ``<data-…>`` markers of a framed answer text (the text itself when unframed)."""
+        match = re.search(r"\n<(data-[0-9a-f]+)>\n(.*)\n</\1>$", text, re.S)
+        return match.group(2) if match else text
 
     def tool_error(self, secret, name, arguments=None, *fragments):
         """The error text of a tool call that must fail as a tool result; checks it names ``fragments``."""

@@ -107,10 +107,10 @@ class TestRecordTools(McpCase):
                          self.acme.write_date.replace(microsecond=0))
 
     def test_limit_cap_and_default_limit(self):
-        self.tool_error(self.secret_full, "search_read", {"model": "res.partner", "limit": 501},
-                        "501", "500", "offset")
         self.env["ir.config_parameter"].set_param("mcp_server.max_limit", "3")
-        self.tool_error(self.secret_full, "search_read", {"model": "res.partner", "limit": 4}, "maximum of 3")
+        clamped = self.tool_ok(self.secret_full, "search_read", {"model": "res.partner", "limit": 4})
+        self.assertEqual((clamped["count"], clamped["has_more"], clamped["next_offset"]), (3, True, 3))
+        self.assertIn("limit 4 is over the maximum of 3", clamped["notice"])
         self.env["ir.config_parameter"].set_param("mcp_server.default_limit", "2")
         found = self.tool_ok(self.secret_full, "search_read", {"model": "res.partner", "fields": ["name"]})
         self.assertEqual(found["count"], 2)
@@ -205,9 +205,8 @@ class TestRecordTools(McpCase):
     def test_response_size_cap(self):
         self.partners("Bulk", 40)
         self.env["ir.config_parameter"].set_param("mcp_server.max_response_kb", "1")
-        self.tool_error(self.secret_full, "search_read", {
-            "model": "res.partner", "domain": [["name", "=like", "Bulk%"]], "fields": ["name", "email"]},
-            "over the 1 KB limit", "fewer fields")
+        self.tool_error(self.secret_full, "describe_model", {"model": "res.partner"},
+                        "over the 1 KB limit", "fewer fields")
         self.assertEqual(self.last_audit(self.key_full).status, "tool_error")
         found = self.tool_ok(self.secret_full, "search_read", {
             "model": "res.partner", "domain": [["name", "=like", "Bulk%"]], "fields": ["name"], "limit": 3})

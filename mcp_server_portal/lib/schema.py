@@ -1,4 +1,6 @@
 """JSON Schemas of the portal page tools: one flat object per section, each type documented."""
+from odoo.addons.mcp_server.lib.tool_schema import Lenient, domain_schema
+
 from .periods import PERIODS
 
 SECTION_TYPES = ("kpi", "chart", "table", "progress", "comparison", "timeline", "metric_grid", "heatmap",
@@ -11,6 +13,8 @@ THEME_MODES = ("light", "dark", "auto")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 FILTER_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 MAX_SECTIONS = 30
+# A filter value: declared as text (as it comes in a URL); ids and booleans are taken too.
+SCALAR = Lenient({"type": "string"}, ("string", "integer", "boolean"))
 
 SECTION_TYPES_DOC = (
     "Section types and what each needs (every data section takes model, domain, and date_field + period "
@@ -45,9 +49,8 @@ SECTION = {
                   "description": "Share of the row on wide screens (default: third for kpi and progress, "
                                  "half for chart, comparison and metric_grid, full otherwise)."},
         "model": {"type": "string", "description": "Data sections: technical model name, e.g. 'sale.order'."},
-        "domain": {"type": ["array", "string"],
-                   "description": "Data sections: filter as a list of [field, operator, value], e.g. "
-                                  "[[\"state\", \"=\", \"sale\"]]. The key's own record domain always applies."},
+        "domain": domain_schema("Data sections: filter as text, e.g. [[\"state\", \"=\", \"sale\"]] (a JSON array "
+                                "is taken too). The key's own record domain always applies."),
         "date_field": {"type": "string", "description": "Date or datetime field the period applies to."},
         "period": {"type": "string", "enum": list(PERIODS),
                    "description": "Period of date_field to show (default 'all', or the page's period filter)."},
@@ -79,7 +82,7 @@ SECTION = {
         "lower_is_better": {"type": "boolean", "description": "kpi, comparison: a decrease is shown as good."},
         "compare_period": {"type": "string", "enum": list(PERIODS),
                            "description": "comparison: the period to compare with (default the previous one)."},
-        "compare_values": {"type": "array", "items": {"type": ["string", "integer", "boolean"]},
+        "compare_values": {"type": "array", "items": SCALAR,
                            "minItems": 2, "maxItems": 2,
                            "description": "comparison: the two values of the groupby field to compare."},
         "title_field": {"type": "string", "description": "timeline: field used as the event title."},
@@ -109,11 +112,11 @@ FILTER = {
                                 "field: keeps records whose field equals the value, in every section whose "
                                 "model has that field."},
         "field": {"type": "string", "description": "field filters: the field, e.g. 'company_id'."},
-        "choices": {"type": "array", "items": {"type": ["string", "integer", "boolean"]}, "maxItems": 50,
+        "choices": {"type": "array", "items": SCALAR, "maxItems": 50,
                     "description": "Allowed values (periods for a period filter; ids, selection keys or "
                                    "booleans for a field filter); shown as a drop-down. Required for text "
                                    "fields."},
-        "default": {"type": ["string", "integer", "boolean"], "description": "Value used when the URL has none."},
+        "default": Lenient({"type": "string", "description": "Value used when the URL has none."}, SCALAR.accepts),
     },
     "required": ["name", "type"],
     "additionalProperties": False,

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from odoo import _, api, models
 from odoo.addons.mcp_server.lib.domain_parser import DomainError, check_structure, parse_domain
 from odoo.addons.mcp_server.lib.jsonrpc import ToolError
+from odoo.addons.mcp_server.lib.tool_schema import validation_schema
 from odoo.exceptions import ValidationError
 
 from ..lib import colors
@@ -91,7 +92,7 @@ class McpPortalSpec(models.AbstractModel):
     @api.model
     def _schema_errors(self, schema, value, where):
         """The JSON Schema errors of ``value`` (a definition typed in by hand), located, or ''."""
-        errors = sorted(Draft202012Validator(schema).iter_errors(value), key=lambda e: list(e.path))
+        errors = sorted(Draft202012Validator(validation_schema(schema)).iter_errors(value), key=lambda e: list(e.path))
         return "; ".join("%s: %s" % (".".join([where, *map(str, error.path)]), error.message)
                          for error in errors[:5])
 

@@ -8,12 +8,12 @@ from odoo.addons.mcp_server.lib.jsonrpc import ToolError
 from odoo.addons.mcp_server.models.mcp_session import credential_ref
 from odoo.addons.mcp_server.models.mcp_tool_registry import mcp_tool
 
-from ..lib.schema import PAGE_OUTPUT, PAGE_PROPERTIES, PAGE_REF, SLUG_PATTERN
+from ..lib.schema import PAGE_OUTPUT, PAGE_PROPERTIES, PAGE_REF, SCALAR, SLUG_PATTERN
 from .mcp_portal_spec import EvaluationScope
 
 SLUG = {"type": "string", "pattern": SLUG_PATTERN, "minLength": 2, "maxLength": 64,
         "description": "The address: /mcp-page/<slug>, e.g. 'sales-dashboard' (default: from the title)."}
-FILTER_VALUES = {"type": "object", "additionalProperties": {"type": ["string", "integer", "boolean"]},
+FILTER_VALUES = {"type": "object", "additionalProperties": SCALAR,
                  "description": "Values of the page's URL filters to compute the data with, e.g. "
                                 "{\"period\": \"last_30_days\"}."}
 

@@ -8,6 +8,7 @@ open one record, which the key must be allowed to read. The message names who se
 """
 from odoo import _, api, models
 from odoo.addons.mcp_server.lib.jsonrpc import ToolError
+from odoo.addons.mcp_server.lib.tool_schema import Lenient
 from odoo.addons.mcp_server.models.mcp_tool_registry import mcp_tool
 
 from .res_users import MAX_MESSAGE, MAX_TITLE, TYPES
@@ -33,8 +34,8 @@ class McpToolsNotify(models.AbstractModel):
         "see it: use post_message or schedule_activity for anything that must not be missed.",
         {"properties": {
             "users": {"type": "array", "minItems": 1, "maxItems": MAX_RECIPIENTS,
-                      "items": {"type": ["integer", "string"]},
-                      "description": "Recipients: user ids or logins."},
+                      "items": Lenient({"type": "string"}, ("string", "integer"), digits_to_int=True),
+                      "description": "Recipients: logins or user ids."},
             "title": {"type": "string", "maxLength": MAX_TITLE},
             "message": {"type": "string", "maxLength": MAX_MESSAGE, "description": "Plain text."},
             "type": {"type": "string", "enum": list(TYPES), "description": "Colour of the toast (default info)."},

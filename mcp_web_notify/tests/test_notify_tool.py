@@ -82,12 +82,10 @@ class TestNotifyTool(McpCase):
         self.assertEqual(sent_notifications(self.env, self.user_b), [])
 
     def test_schema(self):
-        error = self.rpc_error(self.secret_notify, "tools/call", {"name": "notify_users", "arguments": {
-            "users": [], "title": "Hi", "message": "there"}})
-        self.assertEqual(error["code"], -32602)
-        error = self.rpc_error(self.secret_notify, "tools/call", {"name": "notify_users", "arguments": {
-            "users": [self.user_b.id], "title": "Hi", "message": "there", "type": "purple"}})
-        self.assertEqual(error["code"], -32602)
+        self.tool_error(self.secret_notify, "notify_users", {"users": [], "title": "Hi", "message": "there"},
+                        "'users' needs at least 1 item(s), got 0")
+        self.tool_error(self.secret_notify, "notify_users", {
+            "users": [self.user_b.id], "title": "Hi", "message": "there", "type": "purple"}, "'type' must be one of")
 
     def test_recipients_named_only_when_the_key_may_read_their_names(self):
         profile = self._make_profile("MCP test notify logins", "read_write", {
