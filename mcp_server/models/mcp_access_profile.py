@@ -2,29 +2,39 @@ import json
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..lib.domain_parser import DomainError, parse_domain
 from ..lib.ip_rules import IpRuleError, parse_networks
+from .mcp_access_policy import SCOPE_OPERATIONS
 
+_lt = LazyTranslate(__name__)
 OPERATIONS = ("read", "create", "write", "unlink")
+OPERATION_LABELS = {"read": _lt("Read"), "create": _lt("Create"), "write": _lt("Write"), "unlink": _lt("Delete")}
 
 
 class McpAccessProfile(models.Model):
     """A reusable access policy for MCP credentials (default deny)."""
 
     _name = "mcp.access.profile"
+    _inherit = ["mail.thread"]
     _description = "MCP Access Profile"
-    _order = "name"
+    _order = "sequence, name"
 
-    name = fields.Char(required=True, translate=True)
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10, help="Order of the profiles in lists, the narrowest first.")
     description = fields.Text(translate=True)
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
+    self_service = fields.Boolean(
+        string="Self-service", tracking=True,
+        help="MCP Users may give this profile to the keys they generate themselves. Otherwise only an "
+             "MCP Administrator can assign it.")
     rule_ids = fields.One2many("mcp.access.rule", "profile_id", string="Model rules", copy=True)
     key_ids = fields.One2many("mcp.api.key", "profile_id", string="Keys")
     key_count = fields.Integer(compute="_compute_key_count")
     scope = fields.Selection(
         [("read_only", "Read only"), ("read_write", "Read and write"), ("full", "Full")],
-        string="Scope preset", default="read_write", required=True,
+        string="Scope preset", default="read_write", required=True, tracking=True,
         help="Caps what keys with this profile may do, whatever the model rules say: Read only serves read tools "
              "and the read operation; Read and write adds create and write; Full adds delete and admin tools.",
     )
@@ -35,21 +45,25 @@ class McpAccessProfile(models.Model):
     approval_tool_ids = fields.Many2many(
         "mcp.tool", "mcp_access_profile_approval_tool_rel", "profile_id", "tool_id",
         string="Tools needing approval")
-    approval_write = fields.Boolean(string="Approve write tools")
-    approval_destructive = fields.Boolean(string="Approve destructive tools")
-    approval_admin = fields.Boolean(string="Approve admin tools")
+    approval_write = fields.Boolean(string="Approve write tools", tracking=True)
+    approval_destructive = fields.Boolean(string="Approve destructive tools", tracking=True)
+    approval_admin = fields.Boolean(string="Approve admin tools", tracking=True)
     approver_group_id = fields.Many2one(
         "res.groups", string="Approver group",
         help="Members of this group can approve or reject requests. Without group or users: MCP Administrators.")
     approver_user_ids = fields.Many2many("res.users", string="Approvers", domain=[("share", "=", False)])
     rate_limit_minute = fields.Integer(
-        string="Requests per minute", help="Per key with this profile; 0 uses the default of Settings.")
+        string="Requests per minute", tracking=True,
+        help="Requests per minute per key with this profile; 0 uses the default of Settings.")
     rate_limit_day = fields.Integer(
-        string="Requests per day", help="Per key with this profile; 0 uses the default of Settings.")
+        string="Requests per day", tracking=True,
+        help="Requests per day per key with this profile; 0 uses the default of Settings.")
     ip_allow = fields.Text(
-        string="Allowed networks",
+        string="Allowed networks", tracking=True,
         help="Only these addresses or CIDR networks (IPv4/IPv6) may use keys with this profile. Empty: any.")
-    ip_deny = fields.Text(string="Denied networks", help="Addresses or CIDR networks refused; deny wins.")
+    ip_deny = fields.Text(string="Denied networks", tracking=True,
+                          help="Addresses or CIDR networks refused; deny wins. Empty: none.")
+    scope_warning = fields.Text(compute="_compute_scope_warning")
 
     @api.constrains("ip_allow", "ip_deny")
     def _check_networks(self):
@@ -59,6 +73,46 @@ class McpAccessProfile(models.Model):
                     parse_networks(text)
                 except IpRuleError as exc:
                     raise ValidationError(str(exc)) from None
+
+    @api.depends("scope", "rule_ids.perm_create", "rule_ids.perm_write", "rule_ids.perm_unlink")
+    def _compute_scope_warning(self):
+        for profile in self:
+            profile.scope_warning = "\n".join(profile._scope_conflicts()) or False
+
+    def _scope_conflicts(self):
+        """One sentence per model rule that ticks an operation the scope preset does not allow."""
+        self.ensure_one()
+        allowed = SCOPE_OPERATIONS[self.scope or "read_write"]
+        scope_label = dict(self._fields["scope"]._description_selection(self.env))[self.scope or "read_write"]
+        conflicts = []
+        for rule in self.rule_ids:
+            extra = [op for op in OPERATIONS if rule["perm_%s" % op] and op not in allowed]
+            if extra:
+                conflicts.append(_(
+                    "%(model)s: %(operations)s ticked, but the scope preset '%(scope)s' does not allow it.",
+                    model=rule.model_id.name or rule.model_name,
+                    operations=", ".join(str(OPERATION_LABELS[op]) for op in extra), scope=scope_label))
+        return conflicts
+
+    @api.onchange("scope")
+    def _onchange_scope(self):
+        """Untick the operations the new preset does not allow, and say so."""
+        conflicts = self._scope_conflicts()
+        if not conflicts:
+            return None
+        allowed = SCOPE_OPERATIONS[self.scope]
+        for rule in self.rule_ids:
+            rule.update({"perm_%s" % op: False for op in OPERATIONS if op not in allowed})
+        return {"warning": {
+            "title": _("Permissions unticked"),
+            "message": _("The scope preset caps what keys may do; these were unticked:\n%s", "\n".join(conflicts)),
+        }}
+
+    def _post_rule_changes(self, verb, rules):
+        """A line in the profile's chatter for each model rule added, changed or removed."""
+        for profile in rules.profile_id:
+            names = ", ".join(rules.filtered(lambda rule, p=profile: rule.profile_id == p).mapped("model_name"))
+            profile.message_post(body=_("Model rules %(verb)s: %(models)s", verb=verb, models=names))
 
     def _governance(self):
         """The cached, immutable governance settings of this profile."""
@@ -193,15 +247,18 @@ class McpAccessRule(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         rules = super().create(vals_list)
+        self.env["mcp.access.profile"]._post_rule_changes(_("added"), rules)
         self.env.registry.clear_cache()
         return rules
 
     def write(self, vals):
         result = super().write(vals)
+        self.env["mcp.access.profile"]._post_rule_changes(_("changed"), self)
         self.env.registry.clear_cache()
         return result
 
     def unlink(self):
+        self.env["mcp.access.profile"]._post_rule_changes(_("removed"), self)
         result = super().unlink()
         self.env.registry.clear_cache()
         return result

@@ -5,7 +5,7 @@ import time
 from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..lib.ip_rules import IpRuleError, parse_networks
@@ -19,6 +19,9 @@ LAST_USED_THROTTLE_SECONDS = 60
 # Per-worker throttle of the "last used" write: {key_id: monotonic time of the last write}.
 _last_used_written = {}
 INTERNAL_FIELDS = {"prefix", "previous_prefix", "previous_valid_until", "revoked", "last_rotated", "expiry_warned"}
+# What bounds a key: only MCP Administrators set or change these (an MCP User may pick a self-service profile
+# when creating a key, nothing else).
+GOVERNED_FIELDS = {"profile_id", "user_id", "owner_id", "rate_limit_minute", "rate_limit_day", "ip_allow", "ip_deny"}
 
 
 def hash_secret(secret):
@@ -38,9 +41,9 @@ class McpApiKey(models.Model):
     _description = "MCP API Key"
     _order = "create_date desc, id desc"
 
-    name = fields.Char(required=True, help="What the key is for, e.g. 'Claude Desktop on my laptop'.")
+    name = fields.Char(required=True, tracking=True, help="What the key is for, e.g. 'Claude Desktop on my laptop'.")
     user_id = fields.Many2one(
-        "res.users", string="Acts as", required=True, ondelete="cascade", index=True,
+        "res.users", string="Acts as", required=True, ondelete="cascade", index=True, tracking=True,
         default=lambda self: self.env.user,
         help="Every call made with this key runs as this user: Odoo's access rights and record rules apply.",
     )
@@ -49,7 +52,7 @@ class McpApiKey(models.Model):
         default=lambda self: self.env.user, help="Who manages this key.",
     )
     profile_id = fields.Many2one(
-        "mcp.access.profile", string="Access profile", ondelete="restrict",
+        "mcp.access.profile", string="Access profile", ondelete="restrict", tracking=True,
         help="Which models, operations, records and fields the key may reach. "
              "Without a profile the key reaches nothing.",
     )
@@ -60,28 +63,38 @@ class McpApiKey(models.Model):
         string="Previous secret valid until", readonly=True, copy=False,
         help="After a rotation the previous secret keeps working until this time.",
     )
-    expires_at = fields.Datetime(string="Expires on", help="Leave empty for a key that does not expire.")
+    expires_at = fields.Datetime(string="Expires on", tracking=True, help="Leave empty for a key that does not expire.")
     last_used = fields.Datetime(compute="_compute_last_used", help="Updated at most once a minute.")
-    active = fields.Boolean(default=True)
-    revoked = fields.Boolean(readonly=True, copy=False)
+    active = fields.Boolean(default=True, tracking=True)
+    revoked = fields.Boolean(readonly=True, copy=False, tracking=True)
+    can_manage = fields.Boolean(compute="_compute_can_manage",
+                                help="Whether the current user may change the key's profile, limits and network rules.")
     state = fields.Selection(
         [("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked")], compute="_compute_state",
     )
     company_id = fields.Many2one(related="user_id.company_id", string="Company")
     rate_limit_minute = fields.Integer(
-        string="Requests per minute", help="Overrides the profile and Settings for this key; 0 = not overridden.")
+        string="Requests per minute", tracking=True,
+        help="Requests per minute for this key, overriding the profile and Settings; 0 = not overridden.")
     rate_limit_day = fields.Integer(
-        string="Requests per day", help="Overrides the profile and Settings for this key; 0 = not overridden.")
-    ip_allow = fields.Text(string="Allowed networks",
-                           help="Addresses or CIDR networks this key may be used from (on top of the profile's).")
-    ip_deny = fields.Text(string="Denied networks", help="Addresses or CIDR networks refused for this key.")
+        string="Requests per day", tracking=True,
+        help="Requests per day for this key, overriding the profile and Settings; 0 = not overridden.")
+    ip_allow = fields.Text(string="Allowed networks", tracking=True,
+                           help="Addresses or CIDR networks this key may be used from (on top of the profile's). "
+                                "Empty: any address the profile allows.")
+    ip_deny = fields.Text(string="Denied networks", tracking=True,
+                          help="Addresses or CIDR networks refused for this key. Empty: none.")
     rotation_days = fields.Integer(
-        string="Rotate every (days)",
+        string="Rotate every (days)", tracking=True,
         help="The owner is asked to rotate the key this often; a key not rotated within the enforcement period "
              "after its due date expires. 0 = no scheduled rotation.")
     last_rotated = fields.Datetime(readonly=True, copy=False, default=fields.Datetime.now)
     rotation_due = fields.Datetime(compute="_compute_rotation_due")
     expiry_warned = fields.Boolean(readonly=True, copy=False)
+
+    @api.depends_context("uid")
+    def _compute_can_manage(self):
+        self.can_manage = self._is_mcp_admin()
 
     @api.depends("rotation_days", "last_rotated")
     def _compute_rotation_due(self):
@@ -165,20 +178,33 @@ class McpApiKey(models.Model):
         self.env.cr.execute(SQL("SELECT key_hash FROM mcp_api_key WHERE id = %s", self.id))
         current_hash = self.env.cr.fetchone()[0]
         secret = self._generate_secret()
-        self.with_context(mcp_key_internal=True).write({
+        valid_until = fields.Datetime.now() + timedelta(hours=grace_hours) if grace_hours > 0 else False
+        # Bookkeeping of the key's own secret columns, after the access check above.
+        self.sudo().write({
             "previous_prefix": self.prefix if grace_hours > 0 else False,
-            "previous_valid_until": fields.Datetime.now() + timedelta(hours=grace_hours) if grace_hours > 0 else False,
+            "previous_valid_until": valid_until,
             "prefix": secret[:PREFIX_LENGTH],
             "last_rotated": fields.Datetime.now(),
         })
         self.activity_unlink(["mail.mail_activity_data_todo"])
         self._store_hash(hash_secret(secret), current_hash if grace_hours > 0 else None)
+        if valid_until:
+            body = _("Key rotated by %(user)s: new prefix %(prefix)s; the previous secret works until %(date)s (UTC).",
+                     user=self.env.user.name, prefix=self.prefix, date=fields.Datetime.to_string(valid_until))
+        else:
+            body = _("Key rotated by %(user)s: new prefix %(prefix)s; the previous secret stopped working at once.",
+                     user=self.env.user.name, prefix=self.prefix)
+        self.sudo().message_post(body=body)
         return secret
 
     def action_revoke(self):
         """Revoke the keys for good: every later request with them is refused."""
-        self.with_context(mcp_key_internal=True).write(
-            {"revoked": True, "active": False, "previous_valid_until": False})
+        self.check_access("write")
+        keys = self.filtered(lambda key: not key.revoked)
+        keys.sudo().write({"revoked": True, "active": False, "previous_valid_until": False})
+        for key in keys:
+            key.sudo().message_post(body=_("Key revoked by %s: every later request with it is refused.",
+                                           self.env.user.name))
         return True
 
     def action_rotate(self):
@@ -186,21 +212,30 @@ class McpApiKey(models.Model):
         wizard = self.env["mcp.key.wizard"].create({"key_id": self.id, "mode": "rotate", "name": self.name})
         return wizard._reopen()
 
+    def action_connect(self):
+        """The configuration of every client for this server (the key itself is shown only once, at creation)."""
+        return self.env["mcp.connect.wizard"].action_open()
+
     # ------------------------------------------------------------------
     # Cache invalidation (every worker, through registry signalling)
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        keys = super().create(vals_list)
+        if not self._is_mcp_admin():
+            for vals in vals_list:
+                self._check_self_service_values(vals)
+        # The key's user follows it without an e-mail about it.
+        keys = super(McpApiKey, self.with_context(mail_auto_subscribe_no_notify=True)).create(vals_list)
         self.env.registry.clear_cache()
         return keys
 
     def write(self, vals):
-        if not self.env.context.get("mcp_key_internal"):
-            if set(vals) & INTERNAL_FIELDS:
-                raise UserError(_("The key's secret data can only change through Rotate or Revoke."))
-            if vals.get("active") and self.filtered("revoked"):
-                raise UserError(_("A revoked key cannot be reactivated; generate a new key instead."))
+        if set(vals) & INTERNAL_FIELDS and not self.env.su:
+            raise UserError(_("The key's secret data can only change through Rotate or Revoke."))
+        if (vals.get("active") or ("revoked" in vals and not vals["revoked"])) and self.filtered("revoked"):
+            raise UserError(_("A revoked key cannot be reactivated; generate a new key instead."))
+        if not self._is_mcp_admin():
+            self._check_user_write(vals)
         result = super().write(vals)
         if "user_id" in vals:
             # Record rules are checked before a write only: an MCP User must not point a key at another user.
@@ -208,6 +243,36 @@ class McpApiKey(models.Model):
         if set(vals) - {"expiry_warned", "message_main_attachment_id"}:
             self.env.registry.clear_cache()
         return result
+
+    def _is_mcp_admin(self):
+        return self.env.su or self.env.user.has_group("mcp_server.group_mcp_admin")
+
+    def _check_self_service_values(self, vals):
+        """What an MCP User may set on a key they create: a self-service profile, an expiry, nothing that
+        widens or bounds the key otherwise (limits and network rules are an administrator's)."""
+        if vals.get("owner_id", self.env.uid) != self.env.uid:
+            raise AccessError(_("Only an MCP Administrator can create a key owned by someone else."))
+        profile = self.env["mcp.access.profile"].browse(vals.get("profile_id") or [])
+        if profile and not profile.sudo().self_service:
+            raise AccessError(_(
+                "The access profile '%s' is not self-service: only an MCP Administrator can give it to a key.",
+                profile.sudo().display_name))
+        if any(vals.get(name) for name in GOVERNED_FIELDS - {"profile_id", "user_id", "owner_id"}):
+            raise AccessError(_("Only an MCP Administrator can set a key's rate limits and network rules."))
+
+    def _check_user_write(self, vals):
+        """An MCP User may rename their keys and bring their expiry forward; the rest is an administrator's."""
+        governed = sorted(set(vals) & (GOVERNED_FIELDS | {"rotation_days"}))
+        if governed:
+            names = ", ".join(self._fields[name].get_description(self.env)["string"] for name in governed)
+            raise AccessError(_("Only an MCP Administrator can change these settings of a key: %s.", names))
+        if "expires_at" in vals:
+            new = fields.Datetime.to_datetime(vals["expires_at"])
+            for key in self:
+                if not new or (key.expires_at and new > key.expires_at):
+                    raise AccessError(_(
+                        "Only an MCP Administrator can extend or remove the expiry of key '%s'; "
+                        "you may bring it forward.", key.name))
 
     def unlink(self):
         result = super().unlink()

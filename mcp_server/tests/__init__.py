@@ -9,3 +9,4 @@ from . import test_governance
 from . import test_governance_paths
 from . import test_governance_http
 from . import test_tool_answers
+from . import test_key_self_service

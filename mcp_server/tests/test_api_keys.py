@@ -171,13 +171,17 @@ class TestApiKeys(McpCase):
         self.assertEqual(self.ping_status(secret), 200)
 
     def test_wizard_generates_a_key_shown_once(self):
+        self.profile_full.self_service = True
         wizard = self.env["mcp.key.wizard"].with_user(self.user_a).create({
             "name": "laptop", "profile_id": self.profile_full.id, "expires_in_days": 30})
         action = wizard.action_generate()
-        self.assertEqual(action["res_id"], wizard.id)
-        secret = wizard.secret
+        shown = self.env["mcp.connect.wizard"].with_user(self.user_a).browse(action["res_id"])
+        self.assertEqual((action["res_model"], action["name"]), ("mcp.connect.wizard", "Your new MCP key"))
+        secret = shown.secret
         self.assertTrue(secret.startswith("mcpk_"))
+        self.assertIn("Bearer %s" % secret, shown.cursor_config)
         key = wizard.key_id
+        self.assertEqual(shown.key_id, key)
         self.assertEqual((key.name, key.user_id, key.owner_id, key.profile_id),
                          ("laptop", self.user_a, self.user_a, self.profile_full))
         self.assertAlmostEqual(key.expires_at, fields.Datetime.now() + timedelta(days=30),
@@ -192,16 +196,17 @@ class TestApiKeys(McpCase):
             "name": "for admin", "user_id": self.env.ref("base.user_admin").id})
         with self.assertRaises(UserError):
             wizard.action_generate()
-        self.assertFalse(wizard.secret)
+        self.assertFalse(wizard.key_id)
 
     def test_wizard_rotates_a_key(self):
         action = self.key_full.with_user(self.user_a).action_rotate()
         wizard = self.env["mcp.key.wizard"].browse(action["res_id"])
         self.assertEqual((wizard.mode, wizard.key_id), ("rotate", self.key_full))
-        self.assertFalse(wizard.secret, "nothing is rotated before the user confirms")
+        self.assertEqual(action["name"], "Rotate MCP key", "nothing is rotated before the user confirms")
         self.assertEqual(self.ping_status(self.secret_full), 200)
         wizard.with_user(self.user_a).write({"grace_hours": 0})
-        wizard.with_user(self.user_a).action_generate()
-        self.assertTrue(wizard.secret.startswith("mcpk_"))
-        self.assertEqual(self.ping_status(wizard.secret), 200)
+        shown = self.env["mcp.connect.wizard"].browse(wizard.with_user(self.user_a).action_generate()["res_id"])
+        self.assertTrue(shown.secret.startswith("mcpk_"))
+        self.assertEqual(self.ping_status(shown.secret), 200)
         self.assertEqual(self.ping_status(self.secret_full), 401)
+        self.assertIn("Key rotated by Ann MCP", self.key_full.message_ids[0].body)
