@@ -1,6 +1,6 @@
 import json
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
