@@ -1,8 +1,10 @@
 """The "Generative AI" server action: settings, checks, prompt rendering, and queuing the work."""
+from jinja2 import TemplateSyntaxError
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib.prompt_template import render
+from ..lib.prompt_template import ENVIRONMENT, render
 from ..lib.prompt_values import template_values
 
 OUTPUTS = [
@@ -63,6 +65,12 @@ class IrActionsServer(models.Model):
                                             model.name))
             if action.ai_activity_deadline_days < 0:
                 raise ValidationError(_("The activity cannot be due in a negative number of days."))
+            for label, source in ((_("System prompt"), action.ai_system_prompt), (_("Prompt"), action.ai_prompt)):
+                try:
+                    ENVIRONMENT.parse(source or "")
+                except TemplateSyntaxError as exc:
+                    raise ValidationError(_("%(label)s: the template has a syntax error on line %(line)s: "
+                                            "%(error)s", label=label, line=exc.lineno, error=exc.message)) from None
 
     def _ai_render(self, record):
         """``(system prompt, prompt)`` for ``record``, rendered with the rights of ``record.env.user``."""

@@ -79,12 +79,16 @@ class McpAiProvider(models.Model):
     def _compute_base_url_placeholder(self):
         for provider in self:
             adapter = ADAPTERS.get(provider.kind)
-            provider.base_url_placeholder = adapter.default_base_url if adapter else False
+            # An OpenAI-compatible server has no public default: its URL is asked for, not shown as a default.
+            default = adapter.default_base_url if adapter and provider.kind != "openai_compatible" else False
+            provider.base_url_placeholder = default
 
     @api.onchange("kind")
     def _onchange_kind(self):
         if self.kind and (not self.model or self.model in DEFAULT_MODELS.values()):
             self.model = DEFAULT_MODELS[self.kind]
+        if self.kind == "openai_compatible" and not self.base_url:
+            self.base_url = ADAPTERS[self.kind].default_base_url
 
     @api.constrains("kind", "base_url", "temperature", "max_tokens", "timeout", "max_retries", "retry_delay")
     def _check_settings(self):
@@ -160,8 +164,8 @@ class McpAiProvider(models.Model):
             return _("%(provider)s did not answer within %(seconds)s seconds. Raise the timeout or choose a "
                      "faster model.", provider=self.name, seconds=self.timeout)
         if kind == base.CONNECTION:
-            return _("%(provider)s cannot be reached at %(url)s: %(detail)s", provider=self.name,
-                     url=self.base_url or ADAPTERS[self.kind].default_base_url, detail=detail)
+            return _("%(provider)s cannot be reached at %(url)s: %(reason)s", provider=self.name,
+                     url=self.base_url or ADAPTERS[self.kind].default_base_url, reason=self._connection_reason(detail))
         if kind == base.BAD_REQUEST:
             return _("%(provider)s refused the request (HTTP %(status)s): %(detail)s. Check the model name "
                      "(%(model)s) and the settings.", provider=self.name, status=error.status, detail=detail,
@@ -171,6 +175,21 @@ class McpAiProvider(models.Model):
                      provider=self.name)
         return _("The answer of %(provider)s could not be read (%(detail)s). Check the base URL and that the "
                  "server speaks this provider's API.", provider=self.name, detail=detail)
+
+    def _connection_reason(self, detail):
+        """Plain words for a network error's technical text (errno and resolver messages)."""
+        text = detail.lower()
+        if "refused" in text or "errno 111" in text:
+            return _("nothing answers at this address and port. Check the base URL and that the server runs.")
+        if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text \
+                or "errno -2" in text or "errno -3" in text or "temporary failure in name resolution" in text:
+            return _("the host name is unknown. Check the spelling of the base URL and the server's DNS.")
+        if "unreachable" in text or "errno 113" in text or "errno 101" in text:
+            return _("the network cannot reach this host. Check the address and the firewall.")
+        if "certificate" in text or "ssl" in text:
+            return _("the secure connection failed (certificate). Check the https address or the server's "
+                     "certificate.")
+        return _("the connection failed. Check the base URL and the network.")
 
     def action_test_connection(self):
         """Send a tiny prompt and say plainly whether it worked."""

@@ -1,4 +1,5 @@
 from . import ir_http
+from . import ir_model
 from . import mcp_access_profile
 from . import mcp_access_policy
 from . import mcp_api_key
@@ -19,6 +20,7 @@ from . import mcp_tools_workflows
 from . import mcp_tool_users
 from . import mcp_export
 from . import mcp_job
+from . import mcp_job_result
 from . import mcp_tools_jobs
 from . import mcp_tool
 from . import mcp_approval_request

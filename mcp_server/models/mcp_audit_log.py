@@ -53,7 +53,8 @@ class McpAuditLog(models.Model):
     record_ids = fields.Char(string="Records", readonly=True)
     status = fields.Selection(STATUSES, readonly=True, index=True)
     http_status = fields.Integer(string="HTTP status", readonly=True)
-    duration_ms = fields.Float(string="Duration (ms)", readonly=True, digits=(16, 2))
+    duration_ms = fields.Float(string="Duration (ms)", readonly=True, digits=(16, 2), aggregator="avg",
+                               help="Time spent serving the request, in milliseconds; grouped rows show the average.")
     error = fields.Text(readonly=True)
     request_payload = fields.Text(readonly=True)
     response_payload = fields.Text(readonly=True)

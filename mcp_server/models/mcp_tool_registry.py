@@ -148,6 +148,9 @@ class McpToolRegistry(models.AbstractModel):
     @api.model
     def _run_tool(self, spec, arguments, call):
         """Run a tool whose arguments are valid: policy gate, approval, background job, savepoint, dry run."""
+        if isinstance(arguments.get("model"), str):
+            # The audit names the model asked for even when the call is refused before the tool runs.
+            call.note(model=arguments["model"][:128])
         dry_run = bool(arguments.get("dry_run")) and spec.risk != "read"
         call.dry_run = dry_run
         try:

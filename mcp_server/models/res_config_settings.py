@@ -1,7 +1,15 @@
-from odoo import api, fields, models
+import re
+
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.ip_rules import IpRuleError, parse_networks
+
+# An origin as browsers send it: scheme, host and optional port; no path, no trailing slash needed.
+NOT_NEGATIVE = ("mcp_audit_retention_days", "mcp_rotation_grace_hours", "mcp_expiry_warning_days",
+                "mcp_rotation_enforce_days", "mcp_rate_limit_minute", "mcp_rate_limit_day",
+                "mcp_global_rate_limit_minute", "mcp_global_rate_limit_day")
+ORIGIN = re.compile(r"^https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?/?$")
 
 
 class ResConfigSettings(models.TransientModel):
@@ -19,21 +27,28 @@ class ResConfigSettings(models.TransientModel):
         help="Store truncated payloads in the audit log, with secrets redacted.",
     )
     mcp_max_payload_kb = fields.Integer(
-        string="Maximum request size (KB)", config_parameter="mcp_server.max_payload_kb")
+        string="Maximum request size", config_parameter="mcp_server.max_payload_kb", default=512,
+        help="In kilobytes. Larger requests are refused with HTTP 413.")
     mcp_max_response_kb = fields.Integer(
-        string="Maximum tool answer (KB)", config_parameter="mcp_server.max_response_kb")
+        string="Maximum tool answer", config_parameter="mcp_server.max_response_kb", default=256,
+        help="In kilobytes (UTF-8). Larger answers are cut to a page with a hint to ask for fewer fields.")
     mcp_show_internal_errors = fields.Boolean(
         string="Show internal errors to clients", config_parameter="mcp_server.show_internal_errors",
         help="For debugging only: internal errors carry their technical message. "
              "Leave off in production so no internal detail reaches a client.",
     )
     mcp_audit_retention_days = fields.Integer(
-        string="Audit retention (days)", config_parameter="mcp_server.audit_retention_days")
-    mcp_default_limit = fields.Integer(string="Default record limit", config_parameter="mcp_server.default_limit")
-    mcp_max_limit = fields.Integer(string="Maximum record limit", config_parameter="mcp_server.max_limit")
+        string="Audit retention", config_parameter="mcp_server.audit_retention_days", default=90,
+        help="In days. Older audit entries are deleted every day; 0 keeps them forever.")
+    mcp_default_limit = fields.Integer(
+        string="Default record limit", config_parameter="mcp_server.default_limit", default=80,
+        help="Records returned when the client gives no limit; at most the maximum record limit.")
+    mcp_max_limit = fields.Integer(
+        string="Maximum record limit", config_parameter="mcp_server.max_limit", default=500,
+        help="The most records one call may ask for; larger limits are clamped to it.")
     mcp_rotation_grace_hours = fields.Integer(
-        string="Rotation grace period (hours)", config_parameter="mcp_server.rotation_grace_hours",
-        help="After a key is rotated, its previous secret keeps working this long.")
+        string="Rotation grace period", config_parameter="mcp_server.rotation_grace_hours", default=24,
+        help="In hours: after a key is rotated, its previous secret keeps working this long; 0 stops it at once.")
     mcp_redis_url = fields.Char(
         string="Redis URL", config_parameter="mcp_server.redis_url",
         help="e.g. redis://localhost:6379/0. Rate-limit counters live in Redis when set, in PostgreSQL otherwise "
@@ -42,26 +57,88 @@ class ResConfigSettings(models.TransientModel):
         string="Requests per minute per key", config_parameter="mcp_server.rate_limit_minute",
         help="Default for keys whose profile sets none; 0 = unlimited.")
     mcp_rate_limit_day = fields.Integer(
-        string="Requests per day per key", config_parameter="mcp_server.rate_limit_day")
+        string="Requests per day per key", config_parameter="mcp_server.rate_limit_day",
+        help="Default for keys whose profile sets none; 0 = unlimited.")
     mcp_global_rate_limit_minute = fields.Integer(
-        string="Requests per minute, all keys", config_parameter="mcp_server.global_rate_limit_minute")
+        string="Requests per minute, all keys", config_parameter="mcp_server.global_rate_limit_minute",
+        help="For the whole server; 0 = unlimited.")
     mcp_global_rate_limit_day = fields.Integer(
-        string="Requests per day, all keys", config_parameter="mcp_server.global_rate_limit_day")
+        string="Requests per day, all keys", config_parameter="mcp_server.global_rate_limit_day",
+        help="For the whole server; 0 = unlimited.")
     mcp_ip_allow = fields.Char(
         string="Allowed networks", config_parameter="mcp_server.ip_allow",
         help="Only these addresses or CIDR networks may reach /mcp. Empty: any.")
-    mcp_ip_deny = fields.Char(string="Denied networks", config_parameter="mcp_server.ip_deny")
+    mcp_ip_deny = fields.Char(string="Denied networks", config_parameter="mcp_server.ip_deny",
+                              help="These addresses or CIDR networks are refused; deny wins. Empty: none.")
     mcp_approval_expiry_minutes = fields.Integer(
-        string="Approval requests expire after (minutes)", config_parameter="mcp_server.approval_expiry_minutes")
+        string="Approval requests expire after", config_parameter="mcp_server.approval_expiry_minutes", default=30,
+        help="In minutes: a pending request not decided in time expires and never runs.")
     mcp_expiry_warning_days = fields.Integer(
-        string="Warn owners before key expiry (days)", config_parameter="mcp_server.expiry_warning_days")
+        string="Warn owners before key expiry", config_parameter="mcp_server.expiry_warning_days", default=7,
+        help="In days: the owner gets an activity this long before a key expires; 0 = no warning.")
     mcp_rotation_enforce_days = fields.Integer(
-        string="Expire keys overdue for rotation after (days)", config_parameter="mcp_server.rotation_enforce_days")
+        string="Expire keys overdue for rotation after", config_parameter="mcp_server.rotation_enforce_days",
+        default=7, help="In days after the rotation due date; 0 = never expire them for that.")
     mcp_native_key_profile_id = fields.Many2one(
         "mcp.access.profile", string="Profile for Odoo API keys",
         config_parameter="mcp_server.native_key_profile_id",
         help="When set, Odoo's own API keys (Preferences → Account Security) are accepted as bearer tokens and "
              "bounded by this profile. Empty: refused.")
+
+    def _label(self, name):
+        return self._fields[name].get_description(self.env)["string"]
+
+    @api.constrains("mcp_allowed_origins")
+    def _check_mcp_origins(self):
+        for settings in self:
+            for origin in (settings.mcp_allowed_origins or "").replace(",", " ").split():
+                if origin != "*" and not ORIGIN.match(origin):
+                    raise ValidationError(_(
+                        "%(setting)s: '%(origin)s' is not an origin. Write it as a browser sends it, with its scheme "
+                        "and without a path, e.g. http://localhost:6274.",
+                        setting=self._label("mcp_allowed_origins"), origin=origin[:100]))
+
+    @api.constrains("mcp_default_limit", "mcp_max_limit")
+    def _check_mcp_limits(self):
+        for settings in self:
+            if settings.mcp_default_limit < 1 or settings.mcp_max_limit < 1:
+                raise ValidationError(_("%(default)s and %(max)s must be at least 1 record.",
+                                        default=self._label("mcp_default_limit"), max=self._label("mcp_max_limit")))
+            if settings.mcp_default_limit > settings.mcp_max_limit:
+                raise ValidationError(_(
+                    "%(default)s (%(default_value)s) cannot exceed %(max)s (%(max_value)s): every call without a "
+                    "limit would ask for more than is allowed. Lower the first or raise the second.",
+                    default=self._label("mcp_default_limit"), default_value=settings.mcp_default_limit,
+                    max=self._label("mcp_max_limit"), max_value=settings.mcp_max_limit))
+
+    @api.constrains("mcp_max_payload_kb", "mcp_max_response_kb", "mcp_approval_expiry_minutes")
+    def _check_mcp_positive(self):
+        for settings in self:
+            for name in ("mcp_max_payload_kb", "mcp_max_response_kb", "mcp_approval_expiry_minutes"):
+                if settings[name] < 1:
+                    raise ValidationError(_("%s must be at least 1.", self._label(name)))
+
+    @api.constrains(*NOT_NEGATIVE)
+    def _check_mcp_not_negative(self):
+        for settings in self:
+            for name in NOT_NEGATIVE:
+                if settings[name] < 0:
+                    raise ValidationError(_("%s cannot be negative (0 turns it off).", self._label(name)))
+
+    @api.constrains("mcp_rate_limit_minute", "mcp_rate_limit_day", "mcp_global_rate_limit_minute",
+                    "mcp_global_rate_limit_day")
+    def _check_mcp_rate_limits(self):
+        for settings in self:
+            pairs = (("mcp_rate_limit_minute", "mcp_rate_limit_day"),
+                     ("mcp_global_rate_limit_minute", "mcp_global_rate_limit_day"),
+                     ("mcp_rate_limit_minute", "mcp_global_rate_limit_minute"),
+                     ("mcp_rate_limit_day", "mcp_global_rate_limit_day"))
+            for low, high in pairs:
+                if settings[low] and settings[high] and settings[low] > settings[high]:
+                    raise ValidationError(_(
+                        "%(first)s (%(first_value)s) cannot exceed %(second)s (%(second_value)s).",
+                        first=self._label(low), first_value=settings[low],
+                        second=self._label(high), second_value=settings[high]))
 
     @api.constrains("mcp_ip_allow", "mcp_ip_deny")
     def _check_mcp_networks(self):

@@ -125,10 +125,17 @@ class McpOauthServer(models.AbstractModel):
 
     @api.model
     def _scope_labels(self):
+        """What the consent page says each scope allows, naming the models of the scope's access profile."""
+        profiles = self._scope_profiles()
+
+        def models_of(scope, operation):
+            rules = profiles[scope].rule_ids.filtered("perm_%s" % operation) if scope in profiles else []
+            return ", ".join(sorted(rule.model_id.name for rule in rules)) or _("nothing yet")
+
         return {
-            SCOPE_READ: _("Read the records your access profile allows"),
-            SCOPE_WRITE: _("Create and change records"),
-            SCOPE_ADMIN: _("Delete records and use administrative tools"),
+            SCOPE_READ: _("Read records of: %s", models_of(SCOPE_READ, "read")),
+            SCOPE_WRITE: _("Create and change records of: %s", models_of(SCOPE_WRITE, "write")),
+            SCOPE_ADMIN: _("Delete records of: %s, and use administrative tools", models_of(SCOPE_ADMIN, "unlink")),
         }
 
     def _server(self, base_url, fetch_metadata=False):

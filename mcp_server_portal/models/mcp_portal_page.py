@@ -233,9 +233,12 @@ class McpPortalPage(models.Model):
 
     def _check_definition_filters(self, filters):
         """Filters as stored, checked against the page's sections and credential (backend edits)."""
+        if not filters:
+            return []
         scope = self._evaluation_scope()
         if scope is None:
-            raise ValidationError(_("Bind the page to an active key before defining its filters."))
+            raise ValidationError(_("URL filters are checked against the page's key: choose an active key under "
+                                    "'Whose data' before adding filters."))
         spec = self.env["mcp.portal.spec"]
         errors = spec._schema_errors({"type": "array", "items": FILTER, "maxItems": 8}, filters, "filters")
         if errors:
