@@ -2,15 +2,12 @@ import json
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools.translate import LazyTranslate
 
 from ..lib.domain_parser import DomainError, parse_domain
 from ..lib.ip_rules import IpRuleError, parse_networks
 from .mcp_access_policy import SCOPE_OPERATIONS
 
-_lt = LazyTranslate(__name__)
 OPERATIONS = ("read", "create", "write", "unlink")
-OPERATION_LABELS = {"read": _lt("Read"), "create": _lt("Create"), "write": _lt("Write"), "unlink": _lt("Delete")}
 
 
 class McpAccessProfile(models.Model):
@@ -84,6 +81,7 @@ class McpAccessProfile(models.Model):
         self.ensure_one()
         allowed = SCOPE_OPERATIONS[self.scope or "read_write"]
         scope_label = dict(self._fields["scope"]._description_selection(self.env))[self.scope or "read_write"]
+        labels = {"read": _("Read"), "create": _("Create"), "write": _("Write"), "unlink": _("Delete")}
         conflicts = []
         for rule in self.rule_ids:
             extra = [op for op in OPERATIONS if rule["perm_%s" % op] and op not in allowed]
@@ -91,7 +89,7 @@ class McpAccessProfile(models.Model):
                 conflicts.append(_(
                     "%(model)s: %(operations)s ticked, but the scope preset '%(scope)s' does not allow it.",
                     model=rule.model_id.name or rule.model_name,
-                    operations=", ".join(str(OPERATION_LABELS[op]) for op in extra), scope=scope_label))
+                    operations=", ".join(labels[op] for op in extra), scope=scope_label))
         return conflicts
 
     @api.onchange("scope")

@@ -9,6 +9,9 @@ from ..lib.ip_rules import IpRuleError, parse_networks
 NOT_NEGATIVE = ("mcp_audit_retention_days", "mcp_rotation_grace_hours", "mcp_expiry_warning_days",
                 "mcp_rotation_enforce_days", "mcp_rate_limit_minute", "mcp_rate_limit_day",
                 "mcp_global_rate_limit_minute", "mcp_global_rate_limit_day")
+# Settings whose 0 is a choice ("off", "forever", "at once") rather than "not set".
+ZERO_MEANS_OFF = ("mcp_audit_retention_days", "mcp_rotation_grace_hours", "mcp_expiry_warning_days",
+                  "mcp_rotation_enforce_days")
 ORIGIN = re.compile(r"^https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?/?$")
 
 
@@ -84,6 +87,15 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="mcp_server.native_key_profile_id",
         help="When set, Odoo's own API keys (Preferences → Account Security) are accepted as bearer tokens and "
              "bounded by this profile. Empty: refused.")
+
+    def set_values(self):
+        """Store 0 as "0": Odoo drops a zero parameter, and readers would then fall back to their default
+        (e.g. a retention of 0 days, "keep forever", would become 90)."""
+        super().set_values()
+        params = self.env["ir.config_parameter"].sudo()
+        for name in ZERO_MEANS_OFF:
+            if self[name] == 0:
+                params.set_param(self._fields[name].config_parameter, "0")
 
     def _label(self, name):
         return self._fields[name].get_description(self.env)["string"]

@@ -10,3 +10,4 @@ from . import test_governance_paths
 from . import test_governance_http
 from . import test_tool_answers
 from . import test_key_self_service
+from . import test_settings_forms
