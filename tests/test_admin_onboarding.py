@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.async_api import async_playwright, expect
 
-from conftest import ODOO_DB, ODOO_URL, TAG, RawClient
+from conftest import ODOO_DB, ODOO_URL, TAG, RawClient, create_key, key_id
 from portal_helpers import CHROMIUM, CHROMIUM_ARGS, artifact, warm_up_static_files
 from servers import odoo_rpc
 
@@ -203,3 +203,54 @@ def test_mcp_user_cannot_widen_their_key_through_the_web_client_rpc():
         assert renamed["result"][0]["name"] == "mine, renamed"
     finally:
         http.close()
+
+
+async def test_key_profile_and_audit_forms_render(db):
+    """The forms an administrator opens next: a key (revoked: ribbon, read-only, chatter), a profile (rule dialog
+    with technical names and the domain editor; the scope preset unticks what it does not allow), an audit entry."""
+    secret = create_key("forms", grants=["res.partner:read,write"],
+                        domains={"res.partner": [["is_company", "=", True]]})
+    key = key_id(db, secret)
+    profile = odoo_rpc("mcp.api.key", "read", [key], ["profile_id"])[0]["profile_id"][0]
+    client = RawClient(secret)
+    try:
+        client.initialize()
+        client.fails("read", model="res.users", ids=[2], fields=["login"])  # refused by the profile
+    finally:
+        client.close()
+    async with logged_in() as page:
+        # The key: revoke it, then the ribbon, the chatter line and read-only fields.
+        await page.goto(ODOO_URL + "/odoo/action-mcp_server.action_mcp_api_key/%s" % key)
+        form = page.locator(".o_form_view")
+        await expect(form.locator("div[name=profile_id]")).to_be_visible(timeout=TIMEOUT_MS)
+        page.once("dialog", lambda dialog: dialog.accept())
+        await form.locator("button[name=action_revoke]").click()
+        await page.locator(".modal-footer button.btn-primary").click()
+        await expect(form.locator(".ribbon", has_text="Revoked")).to_be_visible(timeout=TIMEOUT_MS)
+        await expect(page.locator(".o-mail-Message", has_text="Key revoked by")).to_be_visible(timeout=TIMEOUT_MS)
+        await expect(form.locator("div[name=ip_allow] textarea")).to_have_count(0)
+        await page.screenshot(path=artifact("forms-key-revoked.png"))
+
+        # The profile: rule dialog with technical names and the domain editor.
+        await page.goto(ODOO_URL + "/odoo/action-mcp_server.action_mcp_access_profile/%s" % profile)
+        await expect(page.locator("div[name=scope]")).to_be_visible(timeout=TIMEOUT_MS)
+        await page.locator(".o_data_row", has_text="res.partner").first.click()
+        dialog = page.locator(".modal-dialog")
+        await expect(dialog.locator("div[name=model_id] input")).to_have_value("Contact (res.partner)",
+                                                                              timeout=TIMEOUT_MS)
+        await expect(dialog.locator(".o_field_domain")).to_contain_text("Is a Company")
+        await page.screenshot(path=artifact("forms-profile-rule.png"))
+        await dialog.locator(".modal-footer").get_by_role("button", name="Discard").click()
+        # Narrowing the preset unticks Write, and says so.
+        await page.locator("div[name=scope] input[data-value=read_only]").check()
+        await expect(page.locator(".o_notification, .modal-dialog", has_text="Permissions unticked")).to_be_visible(
+            timeout=TIMEOUT_MS)
+        await page.screenshot(path=artifact("forms-profile-scope-narrowed.png"))
+
+        # The audit entry of the refused call names its model.
+        await page.goto(ODOO_URL + "/odoo/action-mcp_server.action_mcp_audit_log")
+        row = page.locator(".o_data_row", has_text="denied").filter(has_text="res.users").first
+        await expect(row).to_be_visible(timeout=TIMEOUT_MS)
+        await row.click()
+        await expect(page.locator(".o_form_view div[name=model]")).to_have_text("res.users", timeout=TIMEOUT_MS)
+        assert not page.problems, page.problems
