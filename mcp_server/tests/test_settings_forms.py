@@ -1,7 +1,11 @@
 """Validation of the Settings page and of the access profile form: each rule refuses a value that would break
 calls, with a message naming the settings involved; the profile form keeps ticked operations within the scope
 preset; keys and profiles keep their history."""
-from odoo import Command
+import base64
+import json
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 
@@ -144,3 +148,21 @@ class TestAccessProfileForm(TransactionCase):
         self.assertIn("scope", tracked)
         self.assertIn("self_service", tracked)
         self.assertTrue(profile.message_ids.filtered(lambda message: "Model rules added: res.partner" in message.body))
+
+
+@tagged("post_install", "-at_install")
+class TestJobResultDisplay(TransactionCase):
+
+    def test_result_shows_text_and_the_file_to_download(self):
+        export = self.env["mcp.export"].create({
+            "name": "partners.csv", "user_id": self.env.uid, "file_format": "csv", "data": base64.b64encode(b"a,b\n"),
+            "file_size": 4, "expires_at": fields.Datetime.now() + timedelta(hours=1)})
+        blob = base64.b64encode(b"x" * 600).decode()
+        job = self.env["mcp.job"].create({"tool": "export_records", "user_id": self.env.uid, "state": "done",
+                                          "result": json.dumps({"isError": False, "content": [
+                                              {"type": "text", "text": '{"rows": 1, "base64": "%s"}' % blob},
+                                              {"type": "resource_link", "uri": "odoo://export/%s" % export.id,
+                                               "name": "partners.csv"}]})})
+        self.assertEqual(job.result_filename, "partners.csv")
+        self.assertEqual(base64.b64decode(job.result_file), b"a,b\n")
+        self.assertEqual(job.result_text, '{"rows": 1, "base64": "[file content]"}')
