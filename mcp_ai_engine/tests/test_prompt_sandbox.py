@@ -1,5 +1,6 @@
 """Prompt templates: what they can read, how it is formatted, and everything they cannot reach."""
 from odoo import Command, fields
+from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
 from ..lib.prompt_template import PromptError
@@ -117,8 +118,11 @@ class TestPromptSandbox(AiCase):
             self.render("{{ record.image_128 }}")
 
     def test_template_errors_are_plain(self):
-        with self.assertRaisesRegex(PromptError, r"not valid \(line 2\)"):
+        # A syntax error is refused when the action is saved, naming the prompt and the line.
+        with self.assertRaisesRegex(ValidationError, r"Prompt: the template has a syntax error on line 2"):
             self.render("Hello\n{% if %}")
+        with self.assertRaisesRegex(ValidationError, r"System prompt: the template has a syntax error on line 1"):
+            self.make_action(ai_prompt="Fine", ai_system_prompt="{{ record.name ")
         with self.assertRaisesRegex(PromptError, "division by zero"):
             self.render("{{ 1 / 0 }}")
         with self.assertRaisesRegex(PromptError, "has no field no_such_field"):

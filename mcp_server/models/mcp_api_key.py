@@ -261,18 +261,12 @@ class McpApiKey(models.Model):
             raise AccessError(_("Only an MCP Administrator can set a key's rate limits and network rules."))
 
     def _check_user_write(self, vals):
-        """An MCP User may rename their keys and bring their expiry forward; the rest is an administrator's."""
+        """An MCP User may rename their keys and set their expiry (as they could generate a new key); what bounds
+        the key is an administrator's."""
         governed = sorted(set(vals) & (GOVERNED_FIELDS | {"rotation_days"}))
         if governed:
             names = ", ".join(self._fields[name].get_description(self.env)["string"] for name in governed)
             raise AccessError(_("Only an MCP Administrator can change these settings of a key: %s.", names))
-        if "expires_at" in vals:
-            new = fields.Datetime.to_datetime(vals["expires_at"])
-            for key in self:
-                if not new or (key.expires_at and new > key.expires_at):
-                    raise AccessError(_(
-                        "Only an MCP Administrator can extend or remove the expiry of key '%s'; "
-                        "you may bring it forward.", key.name))
 
     def unlink(self):
         result = super().unlink()
