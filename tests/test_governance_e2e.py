@@ -276,8 +276,8 @@ def test_dry_run_reports_and_leaves_the_database_unchanged(admin, data):
 def test_rotated_key_works_within_grace_and_fails_after(db):
     old = create_key("rotate", grants=["res.partner:read"])
     wizard = odoo_rpc("mcp.key.wizard", "create", {"key_id": key_id(db, old), "mode": "rotate", "grace_hours": 2})
-    odoo_rpc("mcp.key.wizard", "action_generate", [wizard])
-    new = odoo_rpc("mcp.key.wizard", "read", [wizard], fields=["secret"])[0]["secret"]
+    shown = odoo_rpc("mcp.key.wizard", "action_generate", [wizard])  # the new secret, shown once
+    new = odoo_rpc("mcp.connect.wizard", "read", [shown["res_id"]], fields=["secret"])[0]["secret"]
     assert new.startswith("mcpk_") and new != old
     assert ping(MCP_URL, new) == 200
     assert ping(MCP_URL, old) == 200

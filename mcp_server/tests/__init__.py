@@ -11,3 +11,4 @@ from . import test_governance_http
 from . import test_tool_answers
 from . import test_key_self_service
 from . import test_settings_forms
+from . import test_connect_wizard
