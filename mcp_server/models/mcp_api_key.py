@@ -386,7 +386,7 @@ class McpApiKey(models.Model):
         warn_days = int(params.get_param("mcp_server.expiry_warning_days", 7) or 0)
         enforce_days = int(params.get_param("mcp_server.rotation_enforce_days", 7) or 0)
         now = fields.Datetime.now()
-        keys = self.sudo().with_context(mcp_key_internal=True)
+        keys = self.sudo()
         if warn_days > 0:
             for key in keys.search([("expires_at", "!=", False), ("expires_at", ">", now),
                                     ("expires_at", "<=", now + timedelta(days=warn_days)),
