@@ -9,6 +9,7 @@ from . import mcp_server_resources
 from . import mcp_server_prompts
 from . import mcp_tool_registry
 from . import mcp_tool_values
+from . import mcp_tool_x2many
 from . import mcp_tools_records
 from . import mcp_tools_approvals
 from . import mcp_tools_analytics

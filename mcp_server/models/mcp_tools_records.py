@@ -3,6 +3,7 @@ from odoo import _, api, models
 
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
 from .mcp_tool_registry import mcp_tool
+from .mcp_tool_x2many import X2MANY_HELP
 
 MODEL = {"type": "string", "description": "Technical model name, e.g. 'res.partner' (see list_models)."}
 DOMAIN = {
@@ -22,9 +23,8 @@ OFFSET = {"type": "integer", "minimum": 0, "description": "Number of records to 
 ORDER = {"type": "string", "description": "Sort order, e.g. 'name asc' or 'date_order desc, id'."}
 VALUES = {
     "type": "object",
-    "description": "Field values. Relational fields take an id, a name (resolved by name search) or, for "
-                   "many2many/one2many, a list of ids or names (replaces the current set). Dates as "
-                   "YYYY-MM-DD, datetimes as ISO 8601 (UTC unless an offset is given).",
+    "description": "Field values. many2one fields take an id or a name (resolved by name search). " + X2MANY_HELP
+                   + " Dates as YYYY-MM-DD, datetimes as ISO 8601 (UTC unless an offset is given).",
 }
 CONTEXT = {
     "type": "object",
@@ -217,7 +217,9 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "create", "Create a record",
-        "Create one record with the given values and return its id and name.",
+        "Create one record with the given values and return its id and name. One2many lines can be created in "
+        "the same call (e.g. a quotation with its order_line). On x2many fields a plain list replaces the set; "
+        "{\"add\": [...]} adds, {\"remove\": [...]} removes (or Odoo commands).",
         {"properties": {"model": MODEL, "values": VALUES, "context": CONTEXT},
          "required": ["model", "values"], "additionalProperties": False},
         {"type": "object", "properties": {"model": {"type": "string"}, "id": {"type": "integer"},
@@ -227,11 +229,17 @@ class McpToolsRecords(models.AbstractModel):
     def _tool_create(self, call, args):
         model = self._model_env(call, args["model"], "create", args.get("context"))
         call.note(model=model._name)
-        record = model.create(self._convert_values(model, args["values"], call.policy))
+        values = self._convert_values(model, args["values"], call.policy)
+        record = model.create(values)
         call.note(record_ids=record.ids)
+        self._check_nested_scope(record, values, None, call.policy)
         if call.dry_run:
             rows = self._snapshot(record, list(args["values"]), call.policy)
-            call.changes.append({"operation": "create", "model": model._name, "values": rows[record.id]})
+            change = {"operation": "create", "model": model._name, "values": rows[record.id]}
+            lines = self._snapshot_lines(record, args["values"], call.policy)
+            if lines:
+                change["lines"] = lines
+            call.changes.append(change)
         if call.policy.record_domain(model._name) and not call.policy.ids_in_scope(model, record.ids):
             raise AccessDeniedByPolicy(_("The new %s record would fall outside the records this key may reach; "
                                          "nothing was created.", model._name))
@@ -240,7 +248,9 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "write", "Update records",
-        "Set field values on records by id. The same values are written to every record.",
+        "Set field values on records by id. The same values are written to every record. On x2many fields a plain "
+        "list REPLACES the current set; use {\"add\": [...]}, {\"remove\": [...]}, {\"create\": [{...}]}, "
+        "{\"update\": [{\"id\": n, ...}]} or Odoo commands to change part of it.",
         {"properties": {"model": MODEL, "ids": IDS, "values": VALUES, "context": CONTEXT},
          "required": ["model", "ids", "values"], "additionalProperties": False},
         {"type": "object", "properties": {"model": {"type": "string"}, "ids": {"type": "array"},
@@ -251,13 +261,19 @@ class McpToolsRecords(models.AbstractModel):
         model = self._model_env(call, args["model"], "write", args.get("context"))
         call.note(model=model._name, record_ids=args["ids"])
         records = call.policy.check_ids_in_scope(model, args["ids"])
-        values = self._convert_values(model, args["values"], call.policy)
+        values = self._convert_values(records, args["values"], call.policy)
         before = self._snapshot(records, list(values), call.policy) if call.dry_run else None
+        lines_before = self._x2many_line_ids(records, values)
         records.write(values)
+        self._check_nested_scope(records, values, lines_before, call.policy)
         if call.dry_run:
             after = self._snapshot(records, list(values), call.policy)
             call.changes.extend({"operation": "write", "model": model._name, "id": rid, "before": before[rid],
                                  "after": after[rid]} for rid in records.ids)
+            lines = self._snapshot_lines(records, args["values"], call.policy)
+            if lines:
+                call.changes.append({"operation": "write_lines", "model": model._name, "ids": records.ids,
+                                     "lines": lines})
         if call.policy.record_domain(model._name):
             outside = set(records.ids) - call.policy.ids_in_scope(model, records.ids)
             if outside:
