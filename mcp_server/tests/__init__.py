@@ -9,3 +9,4 @@ from . import test_governance
 from . import test_governance_paths
 from . import test_governance_http
 from . import test_x2many_values
+from . import test_analytics_time
