@@ -109,17 +109,21 @@ class McpToolsRecords(models.AbstractModel):
     @mcp_tool(
         "describe_model", "Describe a model",
         "Describe a model's fields (type, label, required, readonly, relation, selection values) as this key "
-        "may use them, plus the default fields returned by search_read. Call before reading or writing.",
+        "may use them, plus the default fields returned by search_read. Call before reading or writing. Also lists "
+        "the form buttons (for call_method, with the condition under which each is hidden) and server actions (for "
+        "run_server_action) this key may run.",
         {"properties": {"model": MODEL, "fields": FIELDS}, "required": ["model"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "name": {"type": "string"}, "operations": {"type": "array"},
             "scope_restricted": {"type": "boolean"}, "default_fields": {"type": "array"},
-            "fields": {"type": "object"}}, "required": ["model", "fields"]},
+            "fields": {"type": "object"}, "buttons": {"type": "array", "items": {"type": "object"}},
+            "server_actions": {"type": "array", "items": {"type": "object"}}}, "required": ["model", "fields"]},
         operation="read")
     def _tool_describe_model(self, call, args):
         model = call.policy.check_model(self.env, args["model"], "read")
         call.note(model=model._name)
-        return self._describe_model(model, call.policy, args.get("fields"))
+        return dict(self._describe_model(model, call.policy, args.get("fields")),
+                    **self._runnable_actions(model, call.policy))
 
     @api.model
     def _describe_model(self, model, policy, only=None):

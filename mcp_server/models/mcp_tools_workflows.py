@@ -42,15 +42,16 @@ class McpToolsWorkflows(models.AbstractModel):
     # ------------------------------------------------------------------
     @mcp_tool(
         "call_method", "Run a business action",
-        "Run a button or business method on records, e.g. action_confirm on sale.order. Only methods the "
-        "administrator allowed for this key can run. When the method opens a window or a wizard, the result says so "
-        "instead of failing: that step needs a person in Odoo.",
+        "Run a button or business method on records, e.g. action_confirm on sale.order (describe_model lists the "
+        "buttons this key may call). Only methods the administrator allowed for this key can run. Omit ids for a "
+        "model-level method. When the method opens a window or a wizard, the result says so instead of failing: "
+        "that step needs a person in Odoo.",
         {"properties": {"model": MODEL, "ids": IDS,
                         "method": {"type": "string", "description": "Method name, e.g. action_confirm."},
                         "args": {"type": "array", "description": "Extra positional arguments (rarely needed)."},
                         "kwargs": {"type": "object", "description": "Extra keyword arguments (rarely needed)."},
                         "context": CONTEXT},
-         "required": ["model", "ids", "method"], "additionalProperties": False},
+         "required": ["model", "method"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "ids": {"type": "array"}, "method": {"type": "string"},
             "result": {}, "action": {"type": "object"}, "note": {"type": "string"}},
@@ -60,9 +61,13 @@ class McpToolsWorkflows(models.AbstractModel):
         method = args["method"]
         effect = method_effect(method)
         model = self._model_env(call, args["model"], effect.operation, args.get("context"))
-        call.note(model=model._name, record_ids=args["ids"])
+        ids = args.get("ids") or []
+        call.note(model=model._name, record_ids=ids)
         function = self._public_method(call, model, method)
-        records = call.policy.check_ids_in_scope(model, args["ids"])
+        if not ids and getattr(function, "_api", None) not in ("model", "model_create_multi"):
+            raise ToolError(_("Method %(method)s of %(model)s works on records: give their ids.",
+                              method=method, model=model._name))
+        records = call.policy.check_ids_in_scope(model, ids) if ids else model
         positional, keywords = self._method_arguments(model, method, effect, args, call.policy)
         try:
             inspect.signature(function).bind(records, *positional, **keywords)

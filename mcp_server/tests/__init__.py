@@ -10,3 +10,4 @@ from . import test_governance_paths
 from . import test_governance_http
 from . import test_x2many_values
 from . import test_analytics_time
+from . import test_workflow_actions
