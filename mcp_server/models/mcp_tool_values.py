@@ -201,12 +201,13 @@ class McpToolValues(models.AbstractModel):
 
     @api.model
     def _convert_value(self, model, field, value, policy):
+        if field.type in ("one2many", "many2many"):
+            # see mcp_tool_x2many.py; null empties the relation, checked like any other change
+            return self._convert_x2many(model, field, [] if value is None else value, policy)
         if value is None:
             return False
         if field.type == "many2one":
             return self._resolve_ids(model, field, [value], policy)[0]
-        if field.type in ("one2many", "many2many"):
-            return self._convert_x2many(model, field, value, policy)  # see mcp_tool_x2many.py
         if field.type == "datetime":
             return self._parse_datetime(field, value)
         if field.type == "date":

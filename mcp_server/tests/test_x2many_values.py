@@ -62,6 +62,9 @@ class TestX2manyValues(McpCase):
                                                            "values": {"category_id": {"add": ["Design"]}}},
                                "several", "give the id")
         self.assertIn("(id %s)" % self.tag_design.id, text)
+        text = self.tool_error(self.secret_full, "write", {"model": "res.partner", "ids": [self.acme.id], "values": {
+            "child_ids": {"create": [{"name": "Kid", "category_id": ["Design"]}]}}}, "child_ids, line 1", "several")
+        self.assertIn("(id %s)" % self.tag_design.id, text)
         self.tool_error(self.secret_full, "write", {"model": "res.partner", "ids": [self.acme.id], "values": {
             "category_id": {"append": [1]}}}, "append", "add, ", "remove")
         self.tool_error(self.secret_full, "write", {"model": "res.partner", "ids": [self.acme.id], "values": {
@@ -110,6 +113,9 @@ class TestX2manyValues(McpCase):
         self.assertDenied(self.secret_lines, self.key_lines, "write", {
             "model": "res.partner", "ids": [partner.id], "values": {"bank_ids": [[2, partner.bank_ids.id]]}},
             "unlink", "res.partner.bank")
+        for emptied in (None, [], [[5]]):  # emptying the lines deletes them (they cannot exist alone)
+            self.assertDenied(self.secret_lines, self.key_lines, "write", {
+                "model": "res.partner", "ids": [partner.id], "values": {"bank_ids": emptied}}, "unlink")
         self.assertEqual(len(partner.bank_ids), 1)
         # Record domain on the line model: the scoped key reaches companies only, so a contact line is refused.
         company = self.env["res.partner"].create({"name": "Scoped Co", "is_company": True})
