@@ -3,14 +3,19 @@
 The key is made with the real CLI, including its ``--methods`` allowlist. Sales and CRM come with the
 test-only addon ``mcp_erp_tests``; without them these tests are skipped.
 """
+import uuid
+
 import pytest
 
-from conftest import TAG, run_cli
+from conftest import run_cli
 from servers import mcp_session
 
 pytestmark = pytest.mark.anyio
+# Not the suite's TAG: other tests search their own records by TAG.
+TAG = uuid.uuid4().hex[:8]
 
-GRANTS = ["sale.order:read,create,write", "sale.order.line:read,create,write", "product.product:read,create",
+GRANTS = ["sale.order:read,create,write", "sale.order.line:read,create,write", "product.product:read",
+          "product.template:read,create",
           "res.partner:read,create", "crm.lead:read,create,write", "crm.tag:read,create"]
 
 
@@ -39,7 +44,7 @@ async def test_quotation_in_one_call_then_confirmed_by_its_button(sales_key):
         customer = "Azure Interior %s" % TAG
         structured(await session.call_tool("create", {"model": "res.partner", "values": {
             "name": customer, "is_company": True}}))
-        structured(await session.call_tool("create", {"model": "product.product", "values": {
+        structured(await session.call_tool("create", {"model": "product.template", "values": {
             "name": "Desk %s" % TAG, "list_price": 300.0}}))
         order = structured(await session.call_tool("create", {"model": "sale.order", "values": {
             "partner_id": customer, "order_line": [{"product_id": "Desk %s" % TAG, "product_uom_qty": 2}]}}))

@@ -15,12 +15,9 @@ OBJECT_KEYS = {"create": Command.CREATE, "update": Command.UPDATE, "delete": Com
 COMMAND_ARITY = {Command.CREATE: 3, Command.UPDATE: 3, Command.DELETE: 2, Command.UNLINK: 2, Command.LINK: 2,
                  Command.CLEAR: 1, Command.SET: 3}
 X2MANY_HELP = (
-    "x2many fields (many2many tags, one2many lines) take: a plain list of ids, names or {field: value} lines, "
-    "which REPLACES the current set (Odoo's meaning); Odoo's commands [[0,0,{...}]] create, [[1,id,{...}]] update, "
-    "[[2,id]] delete, [[3,id]] remove, [[4,id]] add, [[5]] clear, [[6,0,[ids]]] set; or an object "
-    "{\"add\": [...], \"remove\": [...], \"set\": [...], \"create\": [{...}], \"update\": [{\"id\": n, ...}], "
-    "\"delete\": [...]} (ids or names). One2many lines can be created with their parent in one call, e.g. "
-    "order_line: [{\"product_id\": \"Desk\", \"product_uom_qty\": 2}]."
+    "x2many fields: a plain list of ids, names or {line values} REPLACES the set; {\"add\", \"remove\", \"set\", "
+    "\"delete\": [ids or names], \"create\": [{...}], \"update\": [{\"id\": n, ...}]} or Odoo commands "
+    "([[4, id]], [[0, 0, {...}]]...) change part of it; one2many lines can be created with their parent."
 )
 
 

@@ -221,9 +221,8 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "create", "Create a record",
-        "Create one record with the given values and return its id and name. One2many lines can be created in "
-        "the same call (e.g. a quotation with its order_line). On x2many fields a plain list replaces the set; "
-        "{\"add\": [...]} adds, {\"remove\": [...]} removes (or Odoo commands).",
+        "Create one record with the given values and return its id and name; one2many lines too (a quotation "
+        "with its order_line). On x2many fields a plain list replaces the set; {\"add\": [...]} adds.",
         {"properties": {"model": MODEL, "values": VALUES, "context": CONTEXT},
          "required": ["model", "values"], "additionalProperties": False},
         {"type": "object", "properties": {"model": {"type": "string"}, "id": {"type": "integer"},
@@ -253,8 +252,7 @@ class McpToolsRecords(models.AbstractModel):
     @mcp_tool(
         "write", "Update records",
         "Set field values on records by id. The same values are written to every record. On x2many fields a plain "
-        "list REPLACES the current set; use {\"add\": [...]}, {\"remove\": [...]}, {\"create\": [{...}]}, "
-        "{\"update\": [{\"id\": n, ...}]} or Odoo commands to change part of it.",
+        "list replaces the set; {\"add\": [...]} or {\"remove\": [...]} changes part of it.",
         {"properties": {"model": MODEL, "ids": IDS, "values": VALUES, "context": CONTEXT},
          "required": ["model", "ids", "values"], "additionalProperties": False},
         {"type": "object", "properties": {"model": {"type": "string"}, "ids": {"type": "array"},

@@ -304,7 +304,7 @@ class McpToolsWorkflows(models.AbstractModel):
         "batch", "Run several changes at once",
         "Run a list of create / write / unlink operations atomically: all succeed, or nothing is saved. "
         "Returns one result per operation. Use dry_run to check them first. On x2many fields a plain list replaces "
-        "the set; {\"add\": [...]} / {\"remove\": [...]} change part of it.",
+        "the set; {\"add\": [...]} adds.",
         {"properties": {"operations": {
             "type": "array", "minItems": 1, "maxItems": MAX_BATCH_OPERATIONS,
             "items": {"type": "object", "properties": {
