@@ -177,9 +177,12 @@ class McpToolsAnalytics(models.AbstractModel):
             # The default order of a many2one group is the related records' names: do not reveal it.
             order = "%s desc" % measures[0]
         currency = self._currency_field(model, measures) if split_currency else None
-        specs = [*groupby, currency] if currency else groupby
+        specs = [*groupby, currency] if currency and currency not in groupby else groupby
         rows = model._read_group(domain, specs, measures, having=having or (), offset=offset, limit=limit,
                                  order=order)
+        if not rows and not groupby and specs:  # no record at all: one empty total, as without the split
+            specs, currency = [], None
+            rows = model._read_group(domain, [], measures, having=having or ())
         labels = self._group_labels(model, call.policy, groupby, rows)
         groups = []
         for row in rows:
@@ -187,7 +190,7 @@ class McpToolsAnalytics(models.AbstractModel):
             for index, spec in enumerate(groupby):
                 group[spec] = self._format_group_value(model, spec, row[index], labels)
             if currency:
-                group["currency"] = row[len(groupby)].name or None
+                group["currency"] = row[specs.index(currency)].name or None
             for index, spec in enumerate(measures, start=len(specs)):
                 value = row[index]
                 group[spec] = round(value, 6) if isinstance(value, float) else value

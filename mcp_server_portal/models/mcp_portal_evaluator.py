@@ -42,7 +42,7 @@ class PageContext:
         self.tz = user_tz(env)  # ranges and buckets: days in this time zone, weeks from the language's first day
         self.week_start = first_weekday(env)
         self.today = datetime.datetime.now(self.tz).date()
-        self.currency = env.company.currency_id
+        self.company_currency = self.currency = env.company.currency_id  # currency: of the section's amounts
         self.format = env["mcp.portal.format"]
         self.period = next((filter_values[f["name"]] for f in filters
                             if f["type"] == "period" and filter_values.get(f["name"])), None)
@@ -83,6 +83,7 @@ class McpPortalEvaluator(models.AbstractModel):
             return result
         try:
             with self.env.cr.savepoint():
+                ctx.currency = ctx.company_currency
                 model = ctx.policy.check_model(ctx.scope.env, config["model"], "read")
                 result.update(getattr(self, "_section_%s" % section.section_type)(ctx, model, config))
         except SectionNotice as exc:
@@ -130,7 +131,16 @@ class McpPortalEvaluator(models.AbstractModel):
     def _grouped(self, ctx, model, domain, groupby, measures, order=None, limit=None):
         groupby = ctx.registry._check_groupby(model, ctx.policy, groupby)
         measures = ctx.registry._check_measures(model, ctx.policy, measures)
-        return ctx.registry._grouped(ctx.call, {}, model, domain, groupby, measures, order=order, limit=limit)
+        groups = ctx.registry._grouped(ctx.call, {}, model, domain, groupby, measures, order=order, limit=limit,
+                                       split_currency=True)
+        codes = {group.pop("currency") for group in groups if "currency" in group} - {None}
+        if len(codes) > 1:  # amounts are never added up across currencies
+            raise SectionNotice(_("These amounts are in several currencies (%s): filter the section by currency.",
+                                  ", ".join(sorted(codes))))
+        if codes:
+            ctx.currency = ctx.scope.env["res.currency"].with_context(active_test=False).search(
+                [("name", "=", codes.pop())], limit=1) or ctx.currency
+        return groups
 
     @api.model
     def _total(self, ctx, model, domain, measure):

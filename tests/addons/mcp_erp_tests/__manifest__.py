@@ -6,6 +6,6 @@
     "author": "Odoo MCP Server contributors",
     "website": "https://github.com/odoo-mcp/odoo-mcp-server",
     "category": "Hidden/Tests",
-    "depends": ["mcp_server", "sale_management", "crm"],
+    "depends": ["mcp_server", "mcp_server_portal", "sale_management", "crm"],
     "installable": True,
 }

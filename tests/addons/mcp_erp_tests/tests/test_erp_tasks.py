@@ -105,11 +105,11 @@ class TestErpTasks(McpCase):
         self.assertEqual((series["series"][0]["value"], series["total"], series["timezone"]),
                          (2, 2, "America/New_York"))
 
-    def test_money_is_never_summed_across_currencies(self):
+    def two_currency_orders(self):
+        """One order in the company's currency (one desk) and one in euros (two desks); returns the euro amount."""
         eur = self.env.ref("base.EUR")
         eur.active = True
-        company_currency = self.company_a.currency_id
-        self.assertNotEqual(company_currency, eur)
+        self.assertNotEqual(self.company_a.currency_id, eur)
         pricelist = self.env["product.pricelist"].create({"name": "Euro list", "currency_id": eur.id,
                                                           "company_id": self.company_a.id})
         orders = self.env["sale.order"]
@@ -117,8 +117,25 @@ class TestErpTasks(McpCase):
             orders |= orders.with_company(self.company_a).create({
                 "partner_id": self.azure.id, "pricelist_id": pricelist_id, "company_id": self.company_a.id,
                 "order_line": [Command.create({"product_id": self.desk.id, "product_uom_qty": quantity})]})
-        self.assertEqual(orders.currency_id, company_currency | eur)
-        in_euros = orders.filtered(lambda order: order.currency_id == eur).amount_untaxed
+        self.assertEqual(orders.currency_id, self.company_a.currency_id | eur)
+        return orders.filtered(lambda order: order.currency_id == eur).amount_untaxed
+
+    def test_portal_sections_never_add_up_currencies(self):
+        in_euros = self.two_currency_orders()
+        kpi = {"type": "kpi", "title": "Revenue", "model": "sale.order", "measure": "amount_untaxed:sum",
+               "domain": [["partner_id", "=", self.azure.id]]}
+        eur = self.env.ref("base.EUR")
+        in_eur = dict(kpi, domain=[["partner_id", "=", self.azure.id], ["currency_id", "=", eur.id]])
+        page = self.env["mcp.portal.page"].browse(self.ok("create_portal_page", {"title": "Sales", "sections": [
+            kpi, in_eur]})["id"])
+        mixed, euros = self.env["mcp.portal.evaluator"]._evaluate(page, {})["sections"]
+        self.assertIn("several currencies", mixed["error"])
+        self.assertEqual(euros["value"], in_euros)
+        self.assertIn("\u20ac", euros["text"])
+
+    def test_money_is_never_summed_across_currencies(self):
+        in_euros = self.two_currency_orders()
+        company_currency, eur = self.company_a.currency_id, self.env.ref("base.EUR")
         totals = self.ok("aggregate", {"model": "sale.order", "measures": ["amount_untaxed:sum"],
                                        "domain": [["partner_id", "=", self.azure.id]]})
         self.assertIsNone(totals["currency"])
