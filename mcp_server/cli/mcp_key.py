@@ -39,6 +39,9 @@ class McpKeyCommand(Command):
                             help="restrict a granted model to records matching a domain (repeatable)")
         parser.add_argument("--fields", action="append", default=[], metavar="MODEL=f1,f2",
                             help="restrict a granted model to these fields (repeatable)")
+        parser.add_argument("--methods", action="append", default=[], metavar="MODEL=m1,m2",
+                            help="methods or buttons call_method may run on a granted model, e.g. "
+                                 "sale.order=action_confirm,action_cancel (repeatable)")
         parser.add_argument("--expires-days", type=int, metavar="N", help="the key expires after N days")
         return parser
 
@@ -82,14 +85,14 @@ class McpKeyCommand(Command):
             if unknown:
                 raise ValueError("--grant %r: unknown operation(s) %s; use %s" % (
                     grant, ", ".join(unknown), ",".join(OPERATIONS)))
-            grants.setdefault(model, {"operations": set(), "domain": None, "fields": None})
+            grants.setdefault(model, {"operations": set(), "domain": None, "fields": None, "methods": None})
             grants[model]["operations"].update(operations)
-        for option, key in (("domain", "domain"), ("fields", "fields")):
+        for option, key in (("domain", "domain"), ("fields", "fields"), ("methods", "methods")):
             for value in getattr(opts, option):
                 model, sep, rest = value.partition("=")
                 if not sep or not rest:
                     raise ValueError("--%s %r: expected MODEL=%s" % (option, value, "JSON_DOMAIN" if key == "domain"
-                                                                      else "f1,f2"))
+                                                                      else "m1,m2" if key == "methods" else "f1,f2"))
                 if model not in grants:
                     raise ValueError("--%s %r: model %s has no --grant" % (option, value, model))
                 if key == "domain":
@@ -102,7 +105,7 @@ class McpKeyCommand(Command):
                     except DomainError as exc:
                         raise ValueError("--domain %r: %s" % (value, exc)) from None
                 else:
-                    grants[model]["fields"] = [f.strip() for f in rest.split(",") if f.strip()]
+                    grants[model][key] = [name.strip() for name in rest.split(",") if name.strip()]
         return grants
 
     def _create_key(self, env, opts, grants):
@@ -130,6 +133,8 @@ class McpKeyCommand(Command):
                 if unknown:
                     raise ValueError("--fields for %s: unknown field(s) %s" % (model_name, ", ".join(unknown)))
                 rule["field_ids"] = [(6, 0, field_records.ids)]
+            if grant.get("methods"):
+                rule["allowed_methods"] = ", ".join(grant["methods"])  # checked by the rule's constraint
             rules.append((0, 0, rule))
         granted = set().union(*(grant["operations"] for grant in grants.values()))
         scope = "full" if "unlink" in granted else "read_write" if granted & {"create", "write"} else "read_only"

@@ -11,6 +11,7 @@ from . import mcp_server_prompts
 from . import mcp_tool_registry
 from . import mcp_tool_values
 from . import mcp_tools_records_paging
+from . import mcp_tool_x2many
 from . import mcp_tools_records
 from . import mcp_tools_approvals
 from . import mcp_tools_analytics
@@ -18,6 +19,7 @@ from . import mcp_tools_documents
 from . import mcp_document_access
 from . import mcp_tools_workflows
 from . import mcp_tool_users
+from . import mcp_tools_server_actions
 from . import mcp_export
 from . import mcp_job
 from . import mcp_job_result

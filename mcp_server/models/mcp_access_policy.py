@@ -104,6 +104,11 @@ class AccessPolicy:
         entry = self._entries.get(model_name)
         return bool(entry and method in entry.get("methods", ()))
 
+    def server_action_ids(self):
+        """``{model: ids}`` of the server actions the key may run, per model."""
+        return {model: entry["server_actions"] for model, entry in self._entries.items()
+                if entry.get("server_actions")}
+
     def record_domain(self, model_name):
         entry = self._entries.get(model_name)
         return json.loads(entry["domain"]) if entry and entry["domain"] else []

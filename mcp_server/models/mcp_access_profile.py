@@ -190,17 +190,43 @@ class McpAccessRule(models.Model):
         help="Public methods or buttons the call_method tool may run on this model, comma separated "
              "(e.g. action_confirm, action_cancel). Empty: none.",
     )
+    available_methods = fields.Char(
+        string="Form buttons", compute="_compute_available_methods",
+        help="The buttons of this model's form view, to pick callable methods from.")
+    server_action_ids = fields.Many2many(
+        "ir.actions.server", "mcp_access_rule_server_action_rel", "rule_id", "action_id", string="Server actions",
+        domain="[('model_id', '=', model_id)]",
+        help="Server actions of this model the run_server_action tool may run, as the key's user.")
 
     _sql_constraints = [
         ("model_unique", "unique(profile_id, model_id)", "A profile can hold only one rule per model."),
     ]
 
-    @api.constrains("allowed_methods")
+    @api.depends("model_id")
+    def _compute_available_methods(self):
+        registry = self.env["mcp.tool.registry"]
+        for rule in self:
+            buttons = registry._form_buttons(self.env[rule.model_name]) if rule.model_name in self.env else []
+            rule.available_methods = ", ".join(
+                "%s (%s)" % (b["method"], b["label"]) if b["label"] else b["method"] for b in buttons)
+
+    @api.constrains("allowed_methods", "model_id")
     def _check_methods(self):
         for rule in self:
+            model = self.env.get(rule.model_name)
             for name in rule._method_names():
                 if name.startswith("_") or not name.isidentifier():
                     raise ValidationError(_("%s is not a public method name.", name))
+                if model is not None and not callable(getattr(model, name, None)):
+                    raise ValidationError(_("%(model)s has no method %(name)s. Its form buttons: %(buttons)s.",
+                                            model=rule.model_name, name=name,
+                                            buttons=rule.available_methods or _("none")))
+
+    @api.constrains("server_action_ids", "model_id")
+    def _check_server_actions(self):
+        for rule in self:
+            if any(action.model_id != rule.model_id for action in rule.server_action_ids):
+                raise ValidationError(_("Server actions must belong to %s.", rule.model_name))
 
     @api.constrains("domain", "model_id")
     def _check_domain(self):
@@ -236,6 +262,7 @@ class McpAccessRule(models.Model):
             "domain": json.dumps(parse_domain(self.domain)) if self.domain else None,
             "fields": frozenset(self.field_ids.mapped("name")) if self.field_ids else None,
             "methods": frozenset(self._method_names()),
+            "server_actions": frozenset(self.server_action_ids.ids),
         }
 
     def _method_names(self):

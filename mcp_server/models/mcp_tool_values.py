@@ -6,7 +6,6 @@ import pytz
 
 from odoo import _, api, models
 from odoo.exceptions import AccessError
-from odoo.fields import Command
 from odoo.osv import expression
 from odoo.tools import escape_psql
 
@@ -189,7 +188,7 @@ class McpToolValues(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _convert_values(self, model, values, policy):
-        """Validate and convert agent values for create/write."""
+        """Validate and convert agent values for create (``model`` empty) or write (``model``: the records)."""
         if not values:
             raise ToolError(_("'values' is empty: give at least one field to set."))
         policy.check_field_names(model, list(values), "write")
@@ -203,18 +202,13 @@ class McpToolValues(models.AbstractModel):
 
     @api.model
     def _convert_value(self, model, field, value, policy):
+        if field.type in ("one2many", "many2many"):
+            # see mcp_tool_x2many.py; null empties the relation, checked like any other change
+            return self._convert_x2many(model, field, [] if value is None else value, policy)
         if value is None:
             return False
         if field.type == "many2one":
             return self._resolve_ids(model, field, [value], policy)[0]
-        if field.type in ("one2many", "many2many"):
-            if not isinstance(value, list):
-                raise ToolError(_("Field %s takes a list of ids or names.", field.name))
-            if field.type == "one2many":
-                # Setting a one2many rewrites the linked records themselves (their inverse field).
-                comodel = policy.check_model(model.env, field.comodel_name, "write")
-                policy.check_field_names(comodel, [field.inverse_name], "write")
-            return [Command.set(self._resolve_ids(model, field, value, policy))]
         if field.type == "datetime":
             return self._parse_datetime(field, value)
         if field.type == "date":

@@ -2,13 +2,12 @@
 import datetime
 import itertools
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import _, api, models
 from odoo.models import READ_GROUP_NUMBER_GRANULARITY, READ_GROUP_TIME_GRANULARITY
 from odoo.osv import expression
 
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
+from ..lib.periods import ONE_DAY, day_range_domain, first_weekday, unit_starts, user_tz
 from ..lib.tool_schema import Lenient, json_array_schema
 from .mcp_tool_registry import mcp_tool
 from .mcp_tools_records import CONTEXT, DOMAIN, MODEL
@@ -30,10 +29,13 @@ PERIOD = {
     "properties": {"from": {"type": "string"}, "to": {"type": "string"}},
     "required": ["from", "to"], "additionalProperties": False,
 }
+CURRENCY_OUTPUT = {"type": ["string", "null"],
+                   "description": "Currency of the money measures; null when several: see each group's currency."}
+TIMEZONE_OUTPUT = {"type": "string", "description": "Days, weeks, months are counted in this time zone."}
 GROUPS_OUTPUT = {
     "type": "object",
-    "properties": {"model": {"type": "string"}, "groups": {"type": "array"},
-                   "count": {"type": "integer"}, "currency": {"type": ["string", "null"]}},
+    "properties": {"model": {"type": "string"}, "groups": {"type": "array", "items": {"type": "object"}},
+                   "count": {"type": "integer"}, "currency": CURRENCY_OUTPUT, "timezone": TIMEZONE_OUTPUT},
     "required": ["model", "groups", "count"],
 }
 
@@ -141,27 +143,53 @@ class McpToolsAnalytics(models.AbstractModel):
         return model._fields[name].type == "many2one" and not policy.many2one_sortable(model, name)
 
     @api.model
-    def _currency_of(self, model, measures):
-        monetary = any(model._fields[m.split(":")[0]].type == "monetary" for m in measures if m != "__count")
-        return self.env.company.currency_id.name if monetary else None
+    def _currency_field(self, model, measures):
+        """The stored currency field of the money measures, by which their sums are split; None if there is none."""
+        for measure in measures:
+            field = model._fields.get(measure.split(":")[0])
+            if field is not None and field.type == "monetary":
+                currency = model._fields.get(field.get_currency_field(model) or "")
+                if currency is not None and currency.store and currency.column_type:
+                    return currency.name
+        return None
+
+    @api.model
+    def _currency_of(self, model, measures, groups=None):
+        """The one currency of the money measures: from the groups when split by currency, else the company's."""
+        if not any(model._fields[m.split(":")[0]].type == "monetary" for m in measures if m != "__count"):
+            return None
+        if groups is not None and self._currency_field(model, measures):
+            codes = {group.get("currency") for group in groups}
+            return codes.pop() if len(codes) == 1 else None
+        return model.env.company.currency_id.name
 
     @api.model
     def _grouped(self, call, args, model, domain, groupby, measures, having=None, order=None, limit=None,
-                 offset=0):
-        """Run one ``_read_group`` within the policy and shape the groups as dicts."""
+                 offset=0, split_currency=False):
+        """Run one ``_read_group`` within the policy and shape the groups as dicts.
+
+        ``split_currency``: money measures are summed per currency (each group says which), never across.
+        """
         limit = min(limit or MAX_GROUPS, MAX_GROUPS)
         if not order and any(self._hides_comodel(model, call.policy, spec) for spec in groupby):
             # The default order of a many2one group is the related records' names: do not reveal it.
             order = "%s desc" % measures[0]
-        rows = model._read_group(domain, groupby, measures, having=having or (), offset=offset, limit=limit,
+        currency = self._currency_field(model, measures) if split_currency else None
+        specs = [*groupby, currency] if currency and currency not in groupby else groupby
+        rows = model._read_group(domain, specs, measures, having=having or (), offset=offset, limit=limit,
                                  order=order)
+        if not rows and not groupby and specs:  # no record at all: one empty total, as without the split
+            specs, currency = [], None
+            rows = model._read_group(domain, [], measures, having=having or ())
         labels = self._group_labels(model, call.policy, groupby, rows)
         groups = []
         for row in rows:
             group = {}
             for index, spec in enumerate(groupby):
                 group[spec] = self._format_group_value(model, spec, row[index], labels)
-            for index, spec in enumerate(measures, start=len(groupby)):
+            if currency:
+                group["currency"] = row[specs.index(currency)].name or None
+            for index, spec in enumerate(measures, start=len(specs)):
                 value = row[index]
                 group[spec] = round(value, 6) if isinstance(value, float) else value
             groups.append(group)
@@ -225,9 +253,9 @@ class McpToolsAnalytics(models.AbstractModel):
             raise AccessDeniedByPolicy(_("Sorting by %(field)s is not allowed with this key: it would reveal the "
                                          "order of names it may not read.", field=hidden[0]))
         groups = self._grouped(call, args, model, domain, groupby, measures, having, order, args.get("limit"),
-                               args.get("offset") or 0)
+                               args.get("offset") or 0, split_currency=True)
         return {"model": model._name, "groups": groups, "count": len(groups),
-                "currency": self._currency_of(model, measures)}
+                "currency": self._currency_of(model, measures, groups), "timezone": user_tz(model.env).zone}
 
     @mcp_tool(
         "top_n", "Top N",
@@ -246,11 +274,12 @@ class McpToolsAnalytics(models.AbstractModel):
         groupby = self._check_groupby(model, call.policy, [args["groupby"]])
         measures = self._check_measures(model, call.policy, [args.get("measure") or "__count"])
         order = "%s %s" % (measures[0], "asc" if args.get("ascending") else "desc")
-        groups = self._grouped(call, args, model, domain, groupby, measures, order=order, limit=args.get("n") or 10)
+        groups = self._grouped(call, args, model, domain, groupby, measures, order=order, limit=args.get("n") or 10,
+                               split_currency=True)
         for rank, group in enumerate(groups, start=1):
             group["rank"] = rank
         return {"model": model._name, "groups": groups, "count": len(groups),
-                "currency": self._currency_of(model, measures)}
+                "currency": self._currency_of(model, measures, groups), "timezone": user_tz(model.env).zone}
 
     @mcp_tool(
         "pivot", "Pivot table",
@@ -263,8 +292,10 @@ class McpToolsAnalytics(models.AbstractModel):
          "required": ["model", "rows", "columns"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "measure": {"type": "string"}, "columns": {"type": "array"},
-            "rows": {"type": "array"}, "column_totals": {"type": "object"},
-            "grand_total": {"type": ["number", "null"]}, "currency": {"type": ["string", "null"]}},
+            "rows": {"type": "array", "items": {"type": "object"}}, "column_totals": {"type": "object"},
+            "grand_total": {"type": ["number", "null"]}, "currency": CURRENCY_OUTPUT,
+            "grand_totals": {"type": "object", "description": "Per currency, when the amounts are in several."},
+            "timezone": TIMEZONE_OUTPUT},
          "required": ["model", "columns", "rows"]},
         operation="read")
     def _tool_pivot(self, call, args):
@@ -272,26 +303,35 @@ class McpToolsAnalytics(models.AbstractModel):
         rows = self._check_groupby(model, call.policy, args["rows"])
         column = self._check_groupby(model, call.policy, [args["columns"]])[0]
         measure = self._check_measures(model, call.policy, [args.get("measure") or "__count"])[0]
-        groups = self._grouped(call, args, model, domain, [*rows, column], [measure])
-        columns, table, column_totals = [], {}, {}
+        groups = self._grouped(call, args, model, domain, [*rows, column], [measure], split_currency=True)
+        currency = self._currency_of(model, [measure], groups)
+        split = bool(groups) and "currency" in groups[0] and currency is None  # amounts in several currencies
+        columns, table, totals = [], {}, {}
         for group in groups:
             column_key = group_key(group[column])
             if column_key not in columns:
                 columns.append(column_key)
-            row_key = tuple(group_key(group[spec]) for spec in rows)
-            entry = table.setdefault(row_key, {"row": {spec: group[spec] for spec in rows}, "values": {}, "total": 0})
+            row = {spec: group[spec] for spec in rows}
+            if split:
+                row["currency"] = group["currency"]
+            entry = table.setdefault(tuple(group_key(v) for v in row.values()), {"row": row, "values": {}, "total": 0})
             value = group[measure] or 0
             entry["values"][column_key] = value
             entry["total"] += value
+            column_totals = totals.setdefault(group["currency"] if split else None, {})
             column_totals[column_key] = column_totals.get(column_key, 0) + value
-        return {"model": model._name, "measure": measure, "columns": columns, "rows": list(table.values()),
-                "column_totals": column_totals, "grand_total": sum(column_totals.values()),
-                "currency": self._currency_of(model, [measure])}
+        result = {"model": model._name, "measure": measure, "columns": columns, "rows": list(table.values()),
+                  "currency": currency, "timezone": user_tz(model.env).zone}
+        if split:
+            return dict(result, column_totals=totals, grand_total=None,
+                        grand_totals={code: sum(values.values()) for code, values in totals.items()})
+        column_totals = totals.get(None, {})
+        return dict(result, column_totals=column_totals, grand_total=sum(column_totals.values()))
 
     @mcp_tool(
         "timeseries", "Time series",
-        "One measure per period between two dates (empty periods as 0), optionally beside the previous "
-        "period.",
+        "One measure per period between two dates (days in the user's time zone, stated; empty periods as 0), "
+        "optionally beside the previous period. Several currencies: by_currency per point.",
         {"properties": {
             "model": MODEL, "domain": DOMAIN,
             "date_field": {"type": "string", "description": "e.g. 'date_order'."},
@@ -303,8 +343,9 @@ class McpToolsAnalytics(models.AbstractModel):
          "required": ["model", "date_field", "granularity", "date_from", "date_to"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "measure": {"type": "string"}, "granularity": {"type": "string"},
-            "series": {"type": "array"}, "total": {"type": "number"},
-            "previous_total": {"type": ["number", "null"]}, "currency": {"type": ["string", "null"]}},
+            "series": {"type": "array", "items": {"type": "object"}}, "total": {"type": ["number", "null"]},
+            "previous_total": {"type": ["number", "null"]}, "currency": CURRENCY_OUTPUT,
+            "totals_by_currency": {"type": "object"}, "timezone": TIMEZONE_OUTPUT},
          "required": ["model", "series"]},
         operation="read")
     def _tool_timeseries(self, call, args):
@@ -315,28 +356,48 @@ class McpToolsAnalytics(models.AbstractModel):
         start, end = _parse_day(args["date_from"], "date_from"), _parse_day(args["date_to"], "date_to")
         if end < start:
             raise ToolError(_("date_to is before date_from."))
-        periods = _periods(start, end, granularity)
-        values = self._period_values(call, args, model, domain, date_field, groupby[0], measure, start, end)
-        series = [{"period": p.isoformat(), "value": values.get(p, 0)} for p in periods]
+        periods = self._period_starts(model, start, end, granularity)
+        values, currency = self._period_values(call, args, model, domain, groupby[0], measure, start, end)
+        series = [_series_point(period, values) for period in periods]
         result = {"model": model._name, "measure": measure, "granularity": granularity, "series": series,
-                  "total": sum(point["value"] for point in series), "currency": self._currency_of(model, [measure])}
+                  "currency": currency, "timezone": user_tz(model.env).zone}
+        result.update(_series_totals(values))
         if args.get("compare_previous"):
-            length = end - start + datetime.timedelta(days=1)
-            prev_start, prev_end = start - length, start - datetime.timedelta(days=1)
-            previous = self._period_values(call, args, model, domain, date_field, groupby[0], measure,
-                                           prev_start, prev_end)
-            previous_periods = _periods(prev_start, prev_end, granularity)
-            for point, period in zip(series, previous_periods, strict=False):
+            prev_start, prev_end = start - (end - start + ONE_DAY), start - ONE_DAY
+            previous, _currency = self._period_values(call, args, model, domain, groupby[0], measure,
+                                                      prev_start, prev_end)
+            for point, period in zip(series, self._period_starts(model, prev_start, prev_end, granularity),
+                                     strict=False):
                 point["previous_period"] = period.isoformat()
-                point["previous_value"] = previous.get(period, 0)
-            result["previous_total"] = sum(previous.values())
+                if len(previous) > 1:
+                    point["previous_by_currency"] = {code: days.get(period, 0) for code, days in previous.items()}
+                else:
+                    point["previous_value"] = next(iter(previous.values()), {}).get(period, 0)
+            result["previous_total"] = _series_totals(previous)["total"]
         return result
 
     @api.model
-    def _period_values(self, call, args, model, domain, date_field, groupby, measure, start, end):
-        period_domain = expression.AND([domain, _day_range(model, date_field, start, end)])
-        groups = self._grouped(call, args, model, period_domain, [groupby], [measure], limit=MAX_PERIODS)
-        return {datetime.date.fromisoformat(g[groupby]): g[measure] or 0 for g in groups if g[groupby]}
+    def _period_starts(self, model, start, end, granularity):
+        """The buckets of ``start``..``end``, weeks starting on the language's first day as ``_read_group``'s."""
+        periods = unit_starts(start, end, granularity, first_weekday(model.env), limit=MAX_PERIODS + 1)
+        if len(periods) > MAX_PERIODS:
+            raise ToolError(_("Too many periods (over %s): use a coarser granularity or a shorter range.",
+                              MAX_PERIODS))
+        return periods
+
+    @api.model
+    def _period_values(self, call, args, model, domain, groupby, measure, start, end):
+        """``({currency or None: {bucket day: value}}, currency)`` of the days ``start``..``end``, user's tz."""
+        date_field = model._fields[groupby.split(":")[0]]
+        period_domain = expression.AND([domain, day_range_domain(date_field, start, end, user_tz(model.env))])
+        groups = self._grouped(call, args, model, period_domain, [groupby], [measure], limit=MAX_GROUPS,
+                               split_currency=True)
+        values = {}
+        for group in groups:
+            if group[groupby]:
+                day = datetime.date.fromisoformat(group[groupby][:10])
+                values.setdefault(group.get("currency"), {})[day] = group[measure] or 0
+        return values, self._currency_of(model, [measure], groups)
 
     @mcp_tool(
         "compare_periods", "Compare two periods",
@@ -348,8 +409,8 @@ class McpToolsAnalytics(models.AbstractModel):
             "period_a": PERIOD, "period_b": PERIOD, "context": CONTEXT},
          "required": ["model", "date_field", "period_a", "period_b"], "additionalProperties": False},
         {"type": "object", "properties": {
-            "model": {"type": "string"}, "rows": {"type": "array"},
-            "currency": {"type": ["string", "null"]}}, "required": ["model", "rows"]},
+            "model": {"type": "string"}, "rows": {"type": "array", "items": {"type": "object"}},
+            "currency": CURRENCY_OUTPUT, "timezone": TIMEZONE_OUTPUT}, "required": ["model", "rows"]},
         operation="read")
     def _tool_compare_periods(self, call, args):
         model, domain = self._analytics_model(call, args)
@@ -360,13 +421,16 @@ class McpToolsAnalytics(models.AbstractModel):
         for key in ("period_a", "period_b"):
             start = _parse_day(args[key]["from"], "%s.from" % key)
             end = _parse_day(args[key]["to"], "%s.to" % key)
-            period_domain = expression.AND([domain, _day_range(model, args["date_field"], start, end)])
-            results.append(self._grouped(call, args, model, period_domain, groupby, measures))
+            period_domain = expression.AND([domain, day_range_domain(
+                model._fields[args["date_field"]], start, end, user_tz(model.env))])
+            results.append(self._grouped(call, args, model, period_domain, groupby, measures, split_currency=True))
         rows = {}
         for label, groups in zip(("a", "b"), results, strict=True):
             for group in groups:
-                row_key = tuple(group_key(group[spec]) for spec in groupby)
-                row = rows.setdefault(row_key, {spec: group[spec] for spec in groupby})
+                row = {spec: group[spec] for spec in groupby}
+                if "currency" in group:  # money: one row per currency, never summed across
+                    row["currency"] = group["currency"]
+                row = rows.setdefault(tuple(group_key(value) for value in row.values()), row)
                 for measure in measures:
                     row.setdefault(measure, {"a": 0, "b": 0})[label] = group[measure] or 0
         for row in rows.values():
@@ -374,7 +438,8 @@ class McpToolsAnalytics(models.AbstractModel):
                 values = row.setdefault(measure, {"a": 0, "b": 0})
                 values["delta"] = values["b"] - values["a"]
                 values["delta_pct"] = round(values["delta"] * 100.0 / values["a"], 2) if values["a"] else None
-        return {"model": model._name, "rows": list(rows.values()), "currency": self._currency_of(model, measures)}
+        return {"model": model._name, "rows": list(rows.values()), "timezone": user_tz(model.env).zone,
+                "currency": self._currency_of(model, measures, [*results[0], *results[1]])}
 
     @mcp_tool(
         "funnel", "Funnel",
@@ -441,8 +506,8 @@ class McpToolsAnalytics(models.AbstractModel):
             "context": CONTEXT},
          "required": ["model", "entity_field", "date_field"], "additionalProperties": False},
         {"type": "object", "properties": {
-            "model": {"type": "string"}, "granularity": {"type": "string"},
-            "cohorts": {"type": "array"}}, "required": ["model", "cohorts"]},
+            "model": {"type": "string"}, "granularity": {"type": "string"}, "timezone": TIMEZONE_OUTPUT,
+            "cohorts": {"type": "array", "items": {"type": "object"}}}, "required": ["model", "cohorts"]},
         operation="read")
     def _tool_cohort(self, call, args):
         model, domain = self._analytics_model(call, args)
@@ -466,7 +531,7 @@ class McpToolsAnalytics(models.AbstractModel):
                 offset = _period_offset(first, day, granularity)
                 if offset <= periods:
                     cohort["active"][offset] += 1
-        return {"model": model._name, "granularity": granularity, "cohorts": [
+        return {"model": model._name, "granularity": granularity, "timezone": user_tz(model.env).zone, "cohorts": [
             {"cohort": start.isoformat(), "size": data["size"], "active": data["active"],
              "retention_pct": [round(n * 100.0 / data["size"], 2) for n in data["active"]]}
             for start, data in sorted(cohorts.items())]}
@@ -488,40 +553,23 @@ def _parse_day(value, name):
         raise ToolError(_("%(name)s must be a date as YYYY-MM-DD, not %(value)r.", name=name, value=value)) from None
 
 
-def _day_range(model, date_field, start, end):
-    if model._fields[date_field].type == "datetime":
-        return [(date_field, ">=", datetime.datetime.combine(start, datetime.time.min)),
-                (date_field, "<", datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min))]
-    return [(date_field, ">=", start), (date_field, "<=", end)]
-
-
-def _period_start(day, granularity):
-    if granularity == "day":
-        return day
-    if granularity == "week":
-        return day - datetime.timedelta(days=day.weekday())
-    if granularity == "month":
-        return day.replace(day=1)
-    if granularity == "quarter":
-        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    return day.replace(month=1, day=1)
-
-
-def _periods(start, end, granularity):
-    step = {"day": relativedelta(days=1), "week": relativedelta(weeks=1), "month": relativedelta(months=1),
-            "quarter": relativedelta(months=3), "year": relativedelta(years=1)}[granularity]
-    current, result = _period_start(start, granularity), []
-    while current <= end:
-        result.append(current)
-        if len(result) > MAX_PERIODS:
-            raise ToolError(_("Too many periods (over %s): use a coarser granularity or a shorter range.",
-                              MAX_PERIODS))
-        current += step
-    return result
-
-
 def _period_offset(first, day, granularity):
     if granularity == "week":
         return (day - first).days // 7
     months = (day.year - first.year) * 12 + day.month - first.month
     return {"month": months, "quarter": months // 3, "year": day.year - first.year}[granularity]
+
+
+def _series_point(period, values):
+    """One point of a time series: its value, or its values per currency when there are several."""
+    if len(values) > 1:
+        return {"period": period.isoformat(), "value": None,
+                "by_currency": {code: days.get(period, 0) for code, days in values.items()}}
+    return {"period": period.isoformat(), "value": next(iter(values.values()), {}).get(period, 0)}
+
+
+def _series_totals(values):
+    """``total`` (one currency or none) or ``totals_by_currency``: the sum of the buckets, never across currencies."""
+    if len(values) > 1:
+        return {"total": None, "totals_by_currency": {code: sum(days.values()) for code, days in values.items()}}
+    return {"total": sum(next(iter(values.values()), {}).values())}

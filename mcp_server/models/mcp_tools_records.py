@@ -4,6 +4,7 @@ from odoo import _, api, models
 from ..lib.jsonrpc import AccessDeniedByPolicy
 from ..lib.tool_schema import domain_schema
 from .mcp_tool_registry import mcp_tool
+from .mcp_tool_x2many import X2MANY_HELP
 from .mcp_tools_records_paging import NAME_SEARCH_MAX
 
 MODEL = {"type": "string", "description": "e.g. res.partner"}
@@ -19,8 +20,8 @@ FORMAT = {"type": "string", "enum": ["json", "table"],
           "description": "json (default) or table: a tab-separated line per record, fewer tokens"}
 VALUES = {
     "type": "object",
-    "description": "Relations take an id or a name, x2many a list of them (replaces the set); dates YYYY-MM-DD, "
-                   "datetimes ISO 8601 (UTC unless offset).",
+    "description": "many2one takes an id or a name. " + X2MANY_HELP
+                   + " Dates YYYY-MM-DD, datetimes ISO 8601 (UTC unless offset).",
 }
 CONTEXT = {
     "type": "object",
@@ -94,18 +95,21 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "describe_model", "Describe a model",
-        "A model's fields as this key may use them (type, label, required, relation, selection) and "
-        "search_read's defaults.",
+        "A model's fields as this key may use them (type, label, required, relation, selection), "
+        "search_read's defaults, and the form buttons (for call_method) and server actions (for "
+        "run_server_action) this key may run.",
         {"properties": {"model": MODEL, "fields": FIELDS}, "required": ["model"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "name": {"type": "string"}, "operations": {"type": "array"},
             "scope_restricted": {"type": "boolean"}, "default_fields": {"type": "array"},
-            "fields": {"type": "object"}}, "required": ["model", "fields"]},
+            "fields": {"type": "object"}, "buttons": {"type": "array", "items": {"type": "object"}},
+            "server_actions": {"type": "array", "items": {"type": "object"}}}, "required": ["model", "fields"]},
         operation="read", frames_data=False)
     def _tool_describe_model(self, call, args):
         model = call.policy.check_model(self.env, args["model"], "read")
         call.note(model=model._name)
-        return self._describe_model(model, call.policy, args.get("fields"))
+        return dict(self._describe_model(model, call.policy, args.get("fields")),
+                    **self._runnable_actions(model, call.policy))
 
     @api.model
     def _describe_model(self, model, policy, only=None):
@@ -222,7 +226,8 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "create", "Create a record",
-        "Create one record with the given values and return its id and name.",
+        "Create one record with the given values and return its id and name; one2many lines too (a quotation "
+        "with its order_line). On x2many fields a plain list replaces the set; {\"add\": [...]} adds.",
         {"properties": {"model": MODEL, "values": VALUES, "context": CONTEXT},
          "required": ["model", "values"], "additionalProperties": False},
         {"type": "object", "properties": {"model": {"type": "string"}, "id": {"type": "integer"},
@@ -232,11 +237,17 @@ class McpToolsRecords(models.AbstractModel):
     def _tool_create(self, call, args):
         model = self._model_env(call, args["model"], "create", args.get("context"))
         call.note(model=model._name)
-        record = model.create(self._convert_values(model, args["values"], call.policy))
+        values = self._convert_values(model, args["values"], call.policy)
+        record = model.create(values)
         call.note(record_ids=record.ids)
+        self._check_nested_scope(record, values, None, call.policy)
         if call.dry_run:
             rows = self._snapshot(record, list(args["values"]), call.policy)
-            call.changes.append({"operation": "create", "model": model._name, "values": rows[record.id]})
+            change = {"operation": "create", "model": model._name, "values": rows[record.id]}
+            lines = self._snapshot_lines(record, args["values"], call.policy)
+            if lines:
+                change["lines"] = lines
+            call.changes.append(change)
         if call.policy.record_domain(model._name) and not call.policy.ids_in_scope(model, record.ids):
             raise AccessDeniedByPolicy(_("The new %s record would fall outside the records this key may reach; "
                                          "nothing was created.", model._name))
@@ -245,7 +256,8 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "write", "Update records",
-        "Set field values on records by id. The same values are written to every record.",
+        "Set field values on records by id. The same values are written to every record. On x2many fields a plain "
+        "list replaces the set; {\"add\": [...]} or {\"remove\": [...]} changes part of it.",
         {"properties": {"model": MODEL, "ids": IDS, "values": VALUES, "context": CONTEXT},
          "required": ["model", "ids", "values"], "additionalProperties": False},
         {"type": "object", "properties": {"model": {"type": "string"}, "ids": {"type": "array"},
@@ -256,13 +268,19 @@ class McpToolsRecords(models.AbstractModel):
         model = self._model_env(call, args["model"], "write", args.get("context"))
         call.note(model=model._name, record_ids=args["ids"])
         records = call.policy.check_ids_in_scope(model, args["ids"])
-        values = self._convert_values(model, args["values"], call.policy)
+        values = self._convert_values(records, args["values"], call.policy)
         before = self._snapshot(records, list(values), call.policy) if call.dry_run else None
+        lines_before = self._x2many_line_ids(records, values)
         records.write(values)
+        self._check_nested_scope(records, values, lines_before, call.policy)
         if call.dry_run:
             after = self._snapshot(records, list(values), call.policy)
             call.changes.extend({"operation": "write", "model": model._name, "id": rid, "before": before[rid],
                                  "after": after[rid]} for rid in records.ids)
+            lines = self._snapshot_lines(records, args["values"], call.policy)
+            if lines:
+                call.changes.append({"operation": "write_lines", "model": model._name, "ids": records.ids,
+                                     "lines": lines})
         if call.policy.record_domain(model._name):
             outside = set(records.ids) - call.policy.ids_in_scope(model, records.ids)
             if outside:

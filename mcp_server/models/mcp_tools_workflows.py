@@ -45,15 +45,15 @@ class McpToolsWorkflows(models.AbstractModel):
     # ------------------------------------------------------------------
     @mcp_tool(
         "call_method", "Run a business action",
-        "Run a button or method the administrator allowed, e.g. action_confirm on sale.order. One that opens "
-        "a window or wizard is reported, not run.",
+        "Run a button or method the administrator allowed, e.g. action_confirm on sale.order (describe_model "
+        "lists them). Omit ids for a model-level method. One that opens a window or wizard is reported, not run.",
         {"properties": {"model": MODEL, "ids": IDS,
                         "method": {"type": "string", "description": "Method name, e.g. action_confirm."},
                         "args": json_array_schema("Extra positional arguments, a JSON array as text (rarely "
                                                   "needed)."),
                         "kwargs": {"type": "object", "description": "Extra keyword arguments (rarely needed)."},
                         "context": CONTEXT},
-         "required": ["model", "ids", "method"], "additionalProperties": False},
+         "required": ["model", "method"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "ids": {"type": "array"}, "method": {"type": "string"},
             "result": {}, "action": {"type": "object"}, "note": {"type": "string"}},
@@ -63,9 +63,13 @@ class McpToolsWorkflows(models.AbstractModel):
         method = args["method"]
         effect = method_effect(method)
         model = self._model_env(call, args["model"], effect.operation, args.get("context"))
-        call.note(model=model._name, record_ids=args["ids"])
+        ids = args.get("ids") or []
+        call.note(model=model._name, record_ids=ids)
         function = self._public_method(call, model, method)
-        records = call.policy.check_ids_in_scope(model, args["ids"])
+        if not ids and getattr(function, "_api", None) not in ("model", "model_create_multi"):
+            raise ToolError(_("Method %(method)s of %(model)s works on records: give their ids.",
+                              method=method, model=model._name))
+        records = call.policy.check_ids_in_scope(model, ids) if ids else model
         positional, keywords = self._method_arguments(model, method, effect, args, call.policy)
         try:
             inspect.signature(function).bind(records, *positional, **keywords)
@@ -300,7 +304,8 @@ class McpToolsWorkflows(models.AbstractModel):
     # ------------------------------------------------------------------
     @mcp_tool(
         "batch", "Run several changes at once",
-        "Run create / write / unlink operations atomically (all or nothing); one result per operation.",
+        "Run create / write / unlink operations atomically (all or nothing); one result per operation. "
+        "x2many values as in create/write.",
         {"properties": {"operations": {
             "type": "array", "minItems": 1, "maxItems": MAX_BATCH_OPERATIONS,
             "items": {"type": "object", "properties": {

@@ -12,3 +12,6 @@ from . import test_tool_answers
 from . import test_key_self_service
 from . import test_settings_forms
 from . import test_connect_wizard
+from . import test_x2many_values
+from . import test_analytics_time
+from . import test_workflow_actions

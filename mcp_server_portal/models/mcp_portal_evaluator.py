@@ -8,17 +8,17 @@ import datetime
 import logging
 
 import psycopg2
-import pytz
 
 from odoo import _, api, models
 from odoo.addons.mcp_server.lib.call_context import CallContext
 from odoo.addons.mcp_server.lib.jsonrpc import ToolError
+from odoo.addons.mcp_server.lib.periods import day_range_domain, first_weekday, unit_starts, user_tz
 from odoo.addons.mcp_server.models.mcp_tools_analytics import MAX_GROUPS, group_key
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.osv import expression
 
 from ..lib.html import sanitize_body
-from ..lib.periods import coarsest_granularity, day_range_domain, period_range, previous_range, unit_starts
+from ..lib.periods import coarsest_granularity, period_range, previous_range
 
 _logger = logging.getLogger(__name__)
 
@@ -39,9 +39,10 @@ class PageContext:
         self.policy = scope.policy
         self.call = CallContext(scope.credential, scope.policy)
         env = scope.env
-        self.tz = pytz.timezone(env.context.get("tz") or "UTC")
+        self.tz = user_tz(env)  # ranges and buckets: days in this time zone, weeks from the language's first day
+        self.week_start = first_weekday(env)
         self.today = datetime.datetime.now(self.tz).date()
-        self.currency = env.company.currency_id
+        self.company_currency = self.currency = env.company.currency_id  # currency: of the section's amounts
         self.format = env["mcp.portal.format"]
         self.period = next((filter_values[f["name"]] for f in filters
                             if f["type"] == "period" and filter_values.get(f["name"])), None)
@@ -82,6 +83,7 @@ class McpPortalEvaluator(models.AbstractModel):
             return result
         try:
             with self.env.cr.savepoint():
+                ctx.currency = ctx.company_currency
                 model = ctx.policy.check_model(ctx.scope.env, config["model"], "read")
                 result.update(getattr(self, "_section_%s" % section.section_type)(ctx, model, config))
         except SectionNotice as exc:
@@ -123,13 +125,22 @@ class McpPortalEvaluator(models.AbstractModel):
     @api.model
     def _current_range(self, ctx, config):
         name = self._period_name(ctx, config)
-        return name, (period_range(name, ctx.today) if name else None)
+        return name, (period_range(name, ctx.today, ctx.week_start) if name else None)
 
     @api.model
     def _grouped(self, ctx, model, domain, groupby, measures, order=None, limit=None):
         groupby = ctx.registry._check_groupby(model, ctx.policy, groupby)
         measures = ctx.registry._check_measures(model, ctx.policy, measures)
-        return ctx.registry._grouped(ctx.call, {}, model, domain, groupby, measures, order=order, limit=limit)
+        groups = ctx.registry._grouped(ctx.call, {}, model, domain, groupby, measures, order=order, limit=limit,
+                                       split_currency=True)
+        codes = {group.pop("currency") for group in groups if "currency" in group} - {None}
+        if len(codes) > 1:  # amounts are never added up across currencies
+            raise SectionNotice(_("These amounts are in several currencies (%s): filter the section by currency.",
+                                  ", ".join(sorted(codes))))
+        if codes:
+            ctx.currency = ctx.scope.env["res.currency"].with_context(active_test=False).search(
+                [("name", "=", codes.pop())], limit=1) or ctx.currency
+        return groups
 
     @api.model
     def _total(self, ctx, model, domain, measure):
@@ -150,7 +161,7 @@ class McpPortalEvaluator(models.AbstractModel):
                                        measures)
                 results.append({tuple(group_key(g[s]) for s in groupby): {m: g[m] for m in measures} for g in groups})
             return results, {}
-        date_spec = "%s:%s" % (config["date_field"], coarsest_granularity(day_ranges))
+        date_spec = "%s:%s" % (config["date_field"], coarsest_granularity(day_ranges, ctx.week_start))
         parts = list(dict.fromkeys(p for m in measures for p in _parts(m)))
         groups = self._grouped(ctx, model, self._domain(ctx, model, config, day_ranges), [*groupby, date_spec],
                                parts, limit=MAX_GROUPS)
@@ -196,7 +207,7 @@ class McpPortalEvaluator(models.AbstractModel):
         result = {"label": ctx.format._measure_label(model, measure, config.get("labels") or {}), "format": kind}
         if name:
             result["period"] = ctx.format._period_info(name, current)
-        previous = previous_range(name, ctx.today) if config.get("compare") and current else None
+        previous = previous_range(name, ctx.today, ctx.week_start) if config.get("compare") and current else None
         if previous:
             values, _labels = self._per_range(ctx, model, config, [measure], [current, previous])
             value, before = (_or_zero(measure, v.get((), {}).get(measure)) for v in values)
@@ -238,7 +249,7 @@ class McpPortalEvaluator(models.AbstractModel):
                      and granularity in ("day", "week", "month", "quarter", "year"))
         if time_axis:
             # A time axis shows every period of the range, the empty ones as 0.
-            x_keys = [day.isoformat() for day in unit_starts(current[0], current[1], granularity)]
+            x_keys = [day.isoformat() for day in unit_starts(current[0], current[1], granularity, ctx.week_start)]
             groups = self._grouped(ctx, model, domain, groupby, measures, limit=len(x_keys))
             groups = [dict(g, **{x_spec: g[x_spec][:10]}) for g in groups if g[x_spec]]
             x_values = {key: key for key in x_keys}
@@ -320,7 +331,8 @@ class McpPortalEvaluator(models.AbstractModel):
             rows_keys, group_labels, ranges = [()], {}, [None, None]
         else:
             other_name = config.get("compare_period")
-            other = period_range(other_name, ctx.today) if other_name else previous_range(name, ctx.today)
+            other = period_range(other_name, ctx.today, ctx.week_start) if other_name else \
+                previous_range(name, ctx.today, ctx.week_start)
             if not current or not other:
                 raise SectionNotice(_("Choose a period to compare."))
             values, group_labels = self._per_range(ctx, model, config, measures, [other, current], groupby)
