@@ -4,10 +4,12 @@ from . import mcp_access_policy
 from . import mcp_api_key
 from . import mcp_audit_log
 from . import mcp_session
+from . import mcp_client_reply
 from . import mcp_server
 from . import mcp_server_post
 from . import mcp_server_methods
 from . import mcp_server_stream
+from . import mcp_server_client_requests
 from . import mcp_server_resources
 from . import mcp_server_prompts
 from . import mcp_tool_registry

@@ -110,7 +110,9 @@ class McpServerMethods(models.AbstractModel):
             raise JsonRpcError(jsonrpc.INVALID_PARAMS, _("initialize needs a 'protocolVersion' string."))
         version = requested if requested in jsonrpc.SUPPORTED_PROTOCOL_VERSIONS else jsonrpc.LATEST_PROTOCOL_VERSION
         client_info = params.get("clientInfo") if isinstance(params.get("clientInfo"), dict) else {}
-        headers["session_id"] = self.env["mcp.session"].sudo()._open(call.credential, version, client_info)
+        capabilities = params.get("capabilities") if isinstance(params.get("capabilities"), dict) else {}
+        headers["session_id"] = self.env["mcp.session"].sudo()._open(call.credential, version, client_info,
+                                                                     capabilities)
         return {
             "protocolVersion": version,
             "capabilities": self._capabilities(call),

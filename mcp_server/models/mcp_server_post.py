@@ -95,8 +95,9 @@ class McpServerPost(models.AbstractModel):
                 message.get("id") if isinstance(message, dict) else None)
         method, request_id = message.get("method"), message.get("id")
         if method is None:
-            # A response from the client (to a server request): nothing to answer.
+            # A response from the client to a request the server sent on a stream: kept for that stream.
             audit["method"] = "response"
+            self._store_client_reply(exchange, message)
             return McpReply(202)
         audit["method"] = str(method)[:128]
         if not isinstance(method, str) or (
@@ -240,7 +241,7 @@ class McpServerPost(models.AbstractModel):
     # ------------------------------------------------------------------
     def _answer(self, call, method, params, audit):
         started = time.perf_counter()
-        headers, reply = {}, None
+        headers, reply, result = {}, None, None
         try:
             if method == "tools/call":
                 # The registry runs each tool in its own savepoint.
@@ -272,6 +273,9 @@ class McpServerPost(models.AbstractModel):
         audit["duration_ms"] = (time.perf_counter() - started) * 1000.0
         if "session_id" in headers:
             audit["session_id"] = headers["session_id"]
+        if not call.modern and isinstance(result, dict) and result.get("resultType") == "input_required" \
+                and "result" in response:
+            return self._input_required_reply(call, method, params, result)
         return reply or self._reply(call, response, headers)
 
     def _internal_error(self, exc, method, call, audit):

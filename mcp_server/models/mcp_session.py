@@ -1,3 +1,4 @@
+import json
 import secrets
 import time
 from datetime import timedelta
@@ -9,6 +10,8 @@ from ..lib.call_context import LOG_LEVELS
 from ..lib.own_transaction import own_transaction
 
 LAST_SEEN_THROTTLE_SECONDS = 60
+# Client capabilities a session remembers (what the server may ask the client for on a request's stream).
+CLIENT_CAPABILITIES = ("elicitation", "sampling", "roots")
 # Per-worker throttle of the "last seen" write: {session row id: monotonic time of the last write}.
 _last_seen_written = {}
 
@@ -28,6 +31,7 @@ class McpSession(models.Model):
     protocol_version = fields.Char(readonly=True)
     client_name = fields.Char(readonly=True)
     client_version = fields.Char(readonly=True)
+    client_capabilities = fields.Json(readonly=True, help="What the client declared in initialize.")
     log_level = fields.Selection([(level, level.title()) for level in LOG_LEVELS], default="info")
     created_at = fields.Datetime(readonly=True)
     last_seen = fields.Datetime(readonly=True)
@@ -37,16 +41,18 @@ class McpSession(models.Model):
     _sql_constraints = [("name_unique", "unique(name)", "Session ids are unique.")]
 
     @api.model
-    def _open(self, credential, protocol_version, client_info):
+    def _open(self, credential, protocol_version, client_info, client_capabilities=None):
         session_id = secrets.token_urlsafe(24)
+        capabilities = {k: v for k, v in (client_capabilities or {}).items() if k in CLIENT_CAPABILITIES}
         self.env.cr.execute(SQL(
             """INSERT INTO mcp_session (name, key_id, user_id, credential_ref, protocol_version, client_name,
-                                        client_version, log_level, created_at, last_seen, active)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, 'info', (now() at time zone 'UTC'),
+                                        client_version, client_capabilities, log_level, created_at, last_seen,
+                                        active)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'info', (now() at time zone 'UTC'),
                        (now() at time zone 'UTC'), true)""",
             session_id, credential.get("key_id"), credential["user_id"], credential_ref(credential),
             protocol_version, str(client_info.get("name") or "")[:128] or None,
-            str(client_info.get("version") or "")[:64] or None,
+            str(client_info.get("version") or "")[:64] or None, json.dumps(capabilities),
         ))
         return session_id
 
@@ -57,7 +63,7 @@ class McpSession(models.Model):
         One lookup on the unique index of the session id, so ending a session or changing its log level
         takes effect in every worker at once, with no cache to clear."""
         self.env.cr.execute(SQL(
-            """SELECT id, protocol_version, log_level FROM mcp_session
+            """SELECT id, protocol_version, log_level, client_capabilities FROM mcp_session
                 WHERE name = %s AND active AND credential_ref = %s""", session_id, credential_ref(credential)))
         row = self.env.cr.dictfetchone()
         if row:

@@ -104,3 +104,27 @@ ROOTS = {"method": "roots/list", "params": {}}
 def form_value(response, field):
     value = ((response or {}).get("content") or {}).get(field)
     return value if isinstance(value, str) else "unknown"
+
+
+SEP1034_PROPERTIES = {
+    "name": {"type": "string", "description": "User name", "default": "John Doe"},
+    "age": {"type": "integer", "description": "User age", "default": 30},
+    "score": {"type": "number", "description": "User score", "default": 95.5},
+    "status": {"type": "string", "description": "User status", "enum": ["active", "inactive", "pending"],
+               "default": "active"},
+    "verified": {"type": "boolean", "description": "Verification status", "default": True},
+}
+SEP1330_PROPERTIES = {
+    "untitledSingle": {"type": "string", "description": "Select one option", "enum": ["option1", "option2", "option3"]},
+    "titledSingle": {"type": "string", "description": "Select one option with titles", "oneOf": [
+        {"const": "value1", "title": "First Option"}, {"const": "value2", "title": "Second Option"},
+        {"const": "value3", "title": "Third Option"}]},
+    "legacyEnum": {"type": "string", "description": "Select one option (legacy)", "enum": ["opt1", "opt2", "opt3"],
+                   "enumNames": ["Option One", "Option Two", "Option Three"]},
+    "untitledMulti": {"type": "array", "description": "Select multiple options", "minItems": 1, "maxItems": 3,
+                      "items": {"type": "string", "enum": ["option1", "option2", "option3"]}},
+    "titledMulti": {"type": "array", "description": "Select multiple options with titles", "minItems": 1,
+                    "maxItems": 3, "items": {"anyOf": [
+                        {"const": "value1", "title": "First Choice"}, {"const": "value2", "title": "Second Choice"},
+                        {"const": "value3", "title": "Third Choice"}]}},
+}

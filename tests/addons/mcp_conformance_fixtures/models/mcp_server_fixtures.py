@@ -132,3 +132,41 @@ class McpServerFixtures(models.AbstractModel):
                 "type": "text", "text": "Prompt with context: %s" % data.form_value(answer, "context")}}]}
         return {"resultType": "input_required", "inputRequests": {
             "user_context": data.elicit("What context should the prompt use?", context="string")}}
+
+    # ------------------------------------------------------------------
+    # Tools that ask the client (legacy: on the request's stream; modern: input-required results)
+    # ------------------------------------------------------------------
+    def _fixture_ask(self, call, request, done):
+        answer = (call.input_responses or {}).get("answer")
+        if answer is None:
+            return {"resultType": "input_required", "inputRequests": {"answer": request}}
+        return data.text(done(answer))
+
+    def _fixture_test_sampling(self, arguments, call):
+        def done(answer):
+            content = answer.get("content") if isinstance(answer.get("content"), dict) else {}
+            return "LLM response: %s" % (content.get("text") or "No response")
+        return self._fixture_ask(call, data.sample(str(arguments.get("prompt", ""))), done)
+
+    def _fixture_test_elicitation(self, arguments, call):
+        request = data.elicit(str(arguments.get("message", "")), response="string")
+        request["params"]["requestedSchema"]["properties"]["response"]["description"] = "User's response"
+        return self._fixture_ask(call, request, lambda answer: "User response: action=%s, content=%s" % (
+            answer.get("action"), json.dumps(answer.get("content") or {}, separators=(",", ":"))))
+
+    def _fixture_test_elicitation_sep1034_defaults(self, arguments, call):
+        return self._fixture_ask(call, {"method": "elicitation/create", "params": {
+            "message": "Please review and update the form fields with defaults",
+            "requestedSchema": {"type": "object", "properties": data.SEP1034_PROPERTIES, "required": []}}},
+            self._fixture_elicited)
+
+    def _fixture_test_elicitation_sep1330_enums(self, arguments, call):
+        return self._fixture_ask(call, {"method": "elicitation/create", "params": {
+            "message": "Please select options from the enum fields",
+            "requestedSchema": {"type": "object", "properties": data.SEP1330_PROPERTIES, "required": []}}},
+            self._fixture_elicited)
+
+    @staticmethod
+    def _fixture_elicited(answer):
+        return "Elicitation completed: action=%s, content=%s" % (
+            answer.get("action"), json.dumps(answer.get("content") or {}, separators=(",", ":")))
