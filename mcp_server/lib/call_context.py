@@ -27,6 +27,8 @@ class CallContext:
         self.log_level = self.session.get("log_level")
         # JSON-RPC notifications about this request, sent on its own SSE stream before the response.
         self.notifications = []
+        # Whether the client's Accept header allows answering with an SSE stream.
+        self.event_stream_accepted = True
         self.progress_token = None
         # A retry of a multi round-trip request: the client's answers and the state it echoes back.
         self.input_responses = None

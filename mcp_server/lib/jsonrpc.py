@@ -69,8 +69,8 @@ class AccessDeniedByPolicy(ToolError):
 
 
 class InsufficientScope(Exception):
-    """The bearer token lacks a scope the request needs: answered with HTTP 403 and a
-    ``WWW-Authenticate: Bearer error="insufficient_scope"`` challenge so the client can step up."""
+    """The bearer token lacks a scope the request needs. Raised by authentication addons, which answer it
+    in their ``mcp.server._exception_reply`` hook (the OAuth addon: 403 with a step-up challenge)."""
 
     def __init__(self, scope, message):
         super().__init__(message)

@@ -121,6 +121,7 @@ class McpServerPost(models.AbstractModel):
             self._handle_notification(method, params, call)
             return McpReply(202)
         call.request_id = request_id
+        call.event_stream_accepted = exchange.accepts_event_stream()
         return self._answer(call, method, params, audit)
 
     def _call_context(self, exchange, method, params, notification, audit):
@@ -291,7 +292,7 @@ class McpServerPost(models.AbstractModel):
         if call.job_id and call.stream_progress and "result" in response:
             return McpReply(200, None, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"},
                             stream=self._job_event_stream(call))
-        if call.notifications:
+        if call.notifications and call.event_stream_accepted:
             return McpReply(200, None, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"},
                             stream=self._event_stream([*call.notifications, response]))
         if "session_id" in headers:

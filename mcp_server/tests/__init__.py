@@ -8,3 +8,4 @@ from . import test_side_doors
 from . import test_governance
 from . import test_governance_paths
 from . import test_governance_http
+from . import test_protocol_rules
