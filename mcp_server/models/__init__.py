@@ -13,6 +13,7 @@ from . import mcp_server_client_requests
 from . import mcp_server_resources
 from . import mcp_server_prompts
 from . import mcp_tool_registry
+from . import mcp_tool_confirmation
 from . import mcp_tool_values
 from . import mcp_tools_records
 from . import mcp_tools_approvals

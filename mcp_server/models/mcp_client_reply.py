@@ -21,11 +21,13 @@ class McpClientReply(models.Model):
 
     @api.model
     def _store(self, session_id, request_key, payload):
-        """Keep a client's reply (``result`` or ``error`` object); a second reply to the same request is ignored."""
+        """Keep a client's reply (``result`` or ``error`` object); a second reply to the same request is ignored.
+        Returns whether this reply was the first."""
         self.env.cr.execute(SQL(
             """INSERT INTO mcp_client_reply (session_id, request_key, payload, received_at)
                VALUES (%s, %s, %s, (now() at time zone 'UTC')) ON CONFLICT DO NOTHING""",
             session_id, request_key[:128], json.dumps(payload)))
+        return bool(self.env.cr.rowcount)
 
     @api.model
     def _take(self, session_id, request_key):

@@ -254,6 +254,8 @@ class McpServerPost(models.AbstractModel):
             if isinstance(result, dict) and result.get("isError"):
                 audit["status"] = call.audit.pop("status", "tool_error")
                 audit["error"] = call.audit.pop("error", None)
+            elif isinstance(result, dict) and result.get("resultType") == "input_required":
+                audit["status"] = call.audit.pop("status", "success")
         except JsonRpcError as exc:
             response = jsonrpc.error_response(call.request_id, exc)
             # A policy denial answered as a protocol error (resources, prompts) is still audited as denied.
