@@ -6,7 +6,6 @@ capabilities gets the input requests as JSON-RPC requests on the stream of its o
 answers (POSTed as JSON-RPC responses) are picked up and the request is run again with them, exactly as a
 modern retry, until it completes.
 """
-import logging
 import secrets
 import time
 
@@ -15,9 +14,10 @@ from odoo import _, api, models
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError
 from ..lib.transport import McpReply
-from .mcp_server_stream import sse_event
 
-_logger = logging.getLogger(__name__)
+# One logger for the whole transport, whichever file it is in.
+from .mcp_server import _logger
+from .mcp_server_stream import sse_event
 
 CAPABILITY_OF = {"elicitation/create": "elicitation", "sampling/createMessage": "sampling", "roots/list": "roots"}
 REPLY_WAIT_SECONDS = 120
@@ -138,7 +138,7 @@ class McpServerClientRequests(models.AbstractModel):
                 cr.rollback()
                 response = jsonrpc.error_response(call.request_id, exc)
                 audit.update(status=call.audit.pop("status", "protocol_error"), error=exc.message)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - the stream must end with an answer
                 _logger.exception("MCP: internal error in %s after the client's input", method)
                 cr.rollback()
                 response = jsonrpc.error_response(call.request_id, JsonRpcError(

@@ -6,7 +6,6 @@ Legacy era (2025-11-25 and earlier): ``initialize`` opens a session, later reque
 """
 import base64
 import binascii
-import logging
 import time
 
 from odoo import _, models
@@ -15,10 +14,10 @@ from ..lib import jsonrpc
 from ..lib.call_context import LEGACY, MODERN, CallContext
 from ..lib.jsonrpc import BodyError, JsonRpcError
 from ..lib.transport import McpReply
-from .mcp_server import is_retryable
-from .mcp_session import credential_ref
 
-_logger = logging.getLogger(__name__)
+# One logger for the whole transport, whichever file it is in.
+from .mcp_server import _logger, is_retryable
+from .mcp_session import credential_ref
 
 SESSIONLESS_METHODS = {"initialize", "ping"}
 NAMED_METHODS = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri"}
