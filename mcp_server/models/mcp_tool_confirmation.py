@@ -11,7 +11,7 @@ import secrets
 from odoo import _, api, models
 
 from ..lib import jsonrpc
-from ..lib.jsonrpc import JsonRpcError
+from ..lib.jsonrpc import JsonRpcError, ToolError
 from .mcp_session import credential_ref
 
 CONFIRM_KEY = "confirm"
@@ -56,7 +56,12 @@ class McpToolConfirmation(models.AbstractModel):
                 or not self._tool_available(spec, call) or next(spec.validator.iter_errors(arguments), None)):
             return super()._call_tool(name, arguments, call)
         if not self._client_can_confirm(call):
-            # Nobody to ask in the client: a person approves it instead.
+            # Nobody to ask in the client: a person approves it instead (once the policy allows the call).
+            try:
+                self._gate(spec, arguments, call)
+            except ToolError as exc:
+                call.audit.update(status=exc.status, error=exc.message)
+                return self._error_result(exc.message)
             return self.env["mcp.approval.request"].sudo()._submit(spec, arguments, call)
         if call.request_state is None:
             return self._ask_confirmation(spec, arguments, call)
