@@ -51,6 +51,7 @@ QUERY_FIELDS = ["id", "name", "email"]
 QUERY_LIMIT = 80
 PARTNERS = 2000
 PROTOCOL_VERSION = "2025-11-25"
+MODERN_PROTOCOL_VERSION = "2026-07-28"
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # ``odoo`` is imported inside functions, after the command line is parsed, so that --help works anywhere.
 
@@ -260,6 +261,35 @@ def make_mcp(port, key):
     return factory
 
 
+def make_mcp_modern(port, key):
+    """The same call in the 2026-07-28 era: no session, version and client in every request's _meta."""
+    def factory():
+        client = HttpClient(port)
+        headers = {
+            "Authorization": "Bearer %s" % key, "Content-Type": "application/json",
+            "Accept": "application/json, text/event-stream", "MCP-Protocol-Version": MODERN_PROTOCOL_VERSION,
+            "Mcp-Method": "tools/call", "Mcp-Name": "search_read",
+        }
+        meta = {"io.modelcontextprotocol/protocolVersion": MODERN_PROTOCOL_VERSION,
+                "io.modelcontextprotocol/clientCapabilities": {},
+                "io.modelcontextprotocol/clientInfo": {"name": "bench", "version": "1.0"}}
+        ids = itertools.count(1)
+
+        def call():
+            status, _headers, body = client.post("/mcp", {
+                "jsonrpc": "2.0", "id": next(ids), "method": "tools/call",
+                "params": {"name": "search_read", "_meta": meta, "arguments": {
+                    "model": "res.partner", "domain": QUERY_DOMAIN, "fields": QUERY_FIELDS, "limit": QUERY_LIMIT}},
+            }, headers)
+            reply = json.loads(body)
+            result = reply.get("result") or {}
+            if status != 200 or "error" in reply or result.get("isError"):
+                raise RuntimeError("MCP 2026-07-28 search_read failed: HTTP %s %s" % (status, body[:500]))
+            return len(result["structuredContent"]["records"])
+        return call
+    return factory
+
+
 def make_floor(port, uid):
     def factory():
         client = HttpClient(port)
@@ -434,7 +464,8 @@ def main(argv=None):
             return [
                 ("ORM (in-process)", make_orm(odoo_side, uid)),
                 ("Bare Odoo route (floor)", make_floor(port, uid)),
-                ("MCP tools/call (/mcp)", make_mcp(port, mcp_key)),
+                ("MCP tools/call (/mcp, 2025-11-25 session)", make_mcp(port, mcp_key)),
+                ("MCP tools/call (/mcp, 2026-07-28 stateless)", make_mcp_modern(port, mcp_key)),
                 ("Odoo /jsonrpc execute_kw", make_jsonrpc(port, args.db, uid, api_key)),
                 ("Odoo XML-RPC execute_kw", make_xmlrpc(port, args.db, uid, api_key)),
             ]

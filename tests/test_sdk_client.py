@@ -283,3 +283,85 @@ async def test_high_level_client_negotiates_automatically(admin_key, data):
         result = await client.call_tool("search_count", {"model": "res.partner",
                                                          "domain": [["city", "=", data["lyon"]]]})
         assert result.structured_content["count"] == 2
+
+
+# -- the modern era (2026-07-28) with the SDK's high-level client ------------------------------------------
+@asynccontextmanager
+async def sdk_client(secret, mode="auto", seen=None, **options):
+    """``mcp.Client`` over Streamable HTTP; ``seen`` collects the request headers of every HTTP exchange."""
+
+    async def record(request):
+        if seen is not None:
+            seen.append(dict(request.headers))
+
+    try:
+        async with httpx2.AsyncClient(headers={"Authorization": "Bearer %s" % secret},
+                                      event_hooks={"request": [record]}) as http, \
+                Client(streamable_http_client(MCP_URL, http_client=http), mode=mode, **options) as client:
+            yield client
+    except BaseExceptionGroup as group:
+        leaves = _leaves(group)
+        if len(leaves) == 1:
+            raise leaves[0] from None
+        raise
+
+
+async def test_modern_client_is_served_statelessly(admin_key, data):
+    seen = []
+    async with sdk_client(admin_key, seen=seen) as client:
+        assert client.protocol_version == "2026-07-28"
+        assert client.server_info.name == "odoo-mcp-server"
+        assert client.server_capabilities.tools is not None
+        assert ODOO_DB in client.instructions
+        result = await client.call_tool("search_count", {
+            "model": "res.partner", "domain": [["city", "=", data["lyon"]]]})
+        assert result.structured_content["count"] == 2
+    # No handshake and no session: every request names its method and version in headers.
+    assert seen and all("mcp-session-id" not in headers for headers in seen)
+    assert all(headers.get("mcp-protocol-version") == "2026-07-28" for headers in seen)
+    assert [headers.get("mcp-method") for headers in seen][:1] == ["server/discover"]
+
+
+async def test_modern_client_main_scenarios(admin_key, data):
+    async with sdk_client(admin_key, mode="2026-07-28") as client:
+        tools = {tool.name for tool in (await client.list_tools()).tools}
+        assert tools >= RECORD_TOOLS
+        found = (await client.call_tool("search_read", {
+            "model": "res.partner", "domain": [["name", "=like", "% " + TAG], ["is_company", "=", True]],
+            "fields": ["name"], "order": "name"})).structured_content
+        assert [r["name"] for r in found["records"]] == ["Acme %s" % TAG, "Globex %s" % TAG]
+        created = await client.call_tool("create", {"model": "res.partner", "values": {"name": "Modern %s" % TAG}})
+        assert created.is_error is False
+        new_id = created.structured_content["id"]
+        read = await client.call_tool("read", {"model": "res.partner", "ids": [new_id], "fields": ["name"]})
+        assert read.structured_content["records"] == [{"id": new_id, "name": "Modern %s" % TAG}]
+        assert (await client.call_tool("unlink", {"model": "res.partner", "ids": [new_id]})).is_error is False
+
+        context = await client.read_resource("odoo://context")
+        assert json.loads(context.contents[0].text)["database"] == ODOO_DB
+        templates = await client.list_resource_templates()
+        assert "odoo://record/{model}/{id}" in {t.uri_template for t in templates.resource_templates}
+        prompts = {p.name for p in (await client.list_prompts()).prompts}
+        assert {"explore_model", "summarize_record"} <= prompts
+        prompt = await client.get_prompt("explore_model", {"model": "res.partner"})
+        assert "res.partner" in prompt.messages[0].content.text
+        completion = await client.complete(PromptReference(type="ref/prompt", name="explore_model"),
+                                           {"name": "model", "value": "res.part"})
+        assert "res.partner" in completion.completion.values
+
+
+async def test_modern_client_errors(admin_key):
+    async with sdk_client(admin_key, mode="2026-07-28") as client:
+        with pytest.raises(MCPError) as raised:
+            await client.read_resource("odoo://record/res.partner/999999999")
+        assert raised.value.error.code == -32602
+        failed = await client.call_tool("search_read", {"model": "res.users.apikeys"})
+        assert failed.is_error is True
+
+
+async def test_legacy_mode_of_the_same_client(admin_key, data):
+    async with sdk_client(admin_key, mode="legacy") as client:
+        assert client.protocol_version == "2025-11-25"
+        result = await client.call_tool("search_count", {
+            "model": "res.partner", "domain": [["city", "=", data["lyon"]]]})
+        assert result.structured_content["count"] == 2

@@ -364,3 +364,254 @@ def fuzz_client(key):
     client.initialize()
     yield client
     client.close()
+
+
+# -- the modern era (2026-07-28): stateless, per-request _meta ---------------------------------------
+MODERN = "2026-07-28"
+META = {"io.modelcontextprotocol/protocolVersion": MODERN,
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "raw-modern", "version": "1"}}
+NAME_FIELD = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri"}
+
+
+def modern(key, method, params=None, request_id=7, meta=None, **headers):
+    """One 2026-07-28 request with the headers a modern client sends (overridable; None drops one)."""
+    params = dict(params or {})
+    params["_meta"] = dict(META, **(meta or {}))
+    base = {"MCP-Protocol-Version": MODERN, "Mcp-Method": method}
+    if method in NAME_FIELD:
+        base["Mcp-Name"] = params.get(NAME_FIELD[method])
+    base.update(headers)
+    return post(key, {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}, **base)
+
+
+def test_modern_discover_needs_no_session(key):
+    response = modern(key, "server/discover")
+    assert response.status_code == 200
+    assert "MCP-Session-Id" not in response.headers
+    result = response.json()["result"]
+    assert result["supportedVersions"] == [MODERN]
+    assert result["resultType"] == "complete"
+    assert set(result["capabilities"]) >= {"tools", "resources", "prompts", "completions", "extensions"}
+    assert result["_meta"]["io.modelcontextprotocol/serverInfo"]["name"] == "odoo-mcp-server"
+    assert "list_models" in result["instructions"]
+    # The instructions name the user: not shareable between credentials.
+    assert (result["ttlMs"], result["cacheScope"]) == (300000, "private")
+
+
+def test_modern_tools_call_works_without_initialize(key):
+    response = modern(key, "tools/call", {"name": "search_count", "arguments": {"model": "res.country"}})
+    assert response.status_code == 200
+    result = response.json()["result"]
+    assert result["resultType"] == "complete"
+    assert result["isError"] is False
+    assert result["structuredContent"]["count"] > 200
+    assert result["_meta"]["io.modelcontextprotocol/serverInfo"]["version"].startswith("18.0.")
+    # Only list and read results carry caching hints.
+    assert "ttlMs" not in result
+
+
+@pytest.mark.parametrize(("method", "params", "scope"), [
+    ("tools/list", {}, "private"), ("resources/list", {}, "private"), ("prompts/list", {}, "public"),
+    ("resources/templates/list", {}, "public"), ("resources/read", {"uri": "odoo://context"}, "private")])
+def test_modern_caching_hints(key, method, params, scope):
+    result = modern(key, method, params).json()["result"]
+    assert result["resultType"] == "complete"
+    assert isinstance(result["ttlMs"], int) and result["ttlMs"] >= 0
+    assert result["cacheScope"] == scope
+
+
+def test_modern_tools_list_is_in_name_order(key):
+    names = [tool["name"] for tool in modern(key, "tools/list").json()["result"]["tools"]]
+    assert names == sorted(names)
+    assert names == [tool["name"] for tool in modern(key, "tools/list").json()["result"]["tools"]]
+
+
+def test_modern_resource_not_found_is_invalid_params(key, client):
+    response = modern(key, "resources/read", {"uri": "odoo://nothing/here"})
+    assert response.status_code == 200
+    error = error_of(response)
+    assert error["code"] == -32602
+    assert error["data"]["uri"] == "odoo://nothing/here"
+    # The legacy era keeps -32002.
+    assert client.post({"jsonrpc": "2.0", "id": 3, "method": "resources/read",
+                        "params": {"uri": "odoo://nothing/here"}}).json()["error"]["code"] == -32002
+
+
+@pytest.mark.parametrize(("meta", "headers"), [
+    ({"io.modelcontextprotocol/protocolVersion": "1900-01-01"}, {"MCP-Protocol-Version": "1900-01-01"}),
+    ({"io.modelcontextprotocol/protocolVersion": "2025-11-25"}, {"MCP-Protocol-Version": "2025-11-25"})])
+def test_modern_unsupported_version_lists_the_supported_ones(key, meta, headers):
+    response = modern(key, "server/discover", meta=meta, **headers)
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == -32022
+    assert error["data"]["supported"] == [MODERN]
+    assert error["data"]["requested"] == meta["io.modelcontextprotocol/protocolVersion"]
+    assert response.json()["id"] == 7
+
+
+@pytest.mark.parametrize("headers", [
+    {"MCP-Protocol-Version": None}, {"Mcp-Method": None}, {"Mcp-Method": "tools/list"}, {"Mcp-Name": None},
+    {"Mcp-Name": "create"}, {"Mcp-Name": "=?base64?Y3JlYXRl?="}])
+def test_modern_headers_must_mirror_the_body(key, headers):
+    response = modern(key, "tools/call", {"name": "search_count", "arguments": {"model": "res.country"}},
+                      **headers)
+    assert response.status_code == 400
+    assert error_of(response)["code"] == -32020
+
+
+def test_modern_base64_name_header_is_decoded(key):
+    # "search_count" in the sentinel form a client uses for names that are not plain ASCII.
+    response = modern(key, "tools/call", {"name": "search_count", "arguments": {"model": "res.country"}},
+                      **{"Mcp-Name": "=?base64?c2VhcmNoX2NvdW50?="})
+    assert response.status_code == 200
+    assert response.json()["result"]["isError"] is False
+
+
+@pytest.mark.parametrize("drop", ["io.modelcontextprotocol/protocolVersion",
+                                  "io.modelcontextprotocol/clientCapabilities"])
+def test_modern_meta_fields_are_required(key, drop):
+    params = {"_meta": {k: v for k, v in META.items() if k != drop}}
+    response = post(key, {"jsonrpc": "2.0", "id": 9, "method": "server/discover", "params": params},
+                    **{"MCP-Protocol-Version": MODERN, "Mcp-Method": "server/discover"})
+    assert response.status_code == 400
+    assert error_of(response)["code"] == -32602
+    assert response.json()["id"] == 9
+
+
+@pytest.mark.parametrize("method", ["initialize", "ping", "logging/setLevel", "no/such"])
+def test_modern_removed_and_unknown_methods_are_404(key, method):
+    response = modern(key, method)
+    assert response.status_code == 404
+    assert error_of(response)["code"] == -32601
+
+
+def test_initialize_naming_a_newer_version_is_negotiated(key):
+    """Legacy clients are served whatever version they name, in the body or the header."""
+    message = json.loads(json.dumps(INIT))
+    message["params"]["protocolVersion"] = MODERN
+    response = post(key, message, **{"MCP-Protocol-Version": "2099-01-01"})
+    assert response.status_code == 200
+    assert response.json()["result"]["protocolVersion"] == "2025-11-25"
+    assert response.headers["MCP-Session-Id"]
+
+
+def test_modern_requests_open_no_session(db, key):
+    with db.cursor() as cr:
+        cr.execute("SELECT count(*) FROM mcp_session")
+        before = cr.fetchone()[0]
+        for _ in range(3):
+            assert modern(key, "tools/list").status_code == 200
+        cr.execute("SELECT count(*) FROM mcp_session")
+        assert cr.fetchone()[0] == before
+
+
+def test_modern_input_responses_must_be_objects(key):
+    response = modern(key, "tools/call", {"name": "search_count", "arguments": {"model": "res.country"},
+                                          "inputResponses": {"x": 12345}})
+    assert response.status_code == 400
+    assert error_of(response)["code"] == -32602
+
+
+# -- Host and Origin come from configuration -----------------------------------------------------------
+def test_foreign_host_is_refused_before_anything_else(key, db):
+    before = max_audit_id(db)
+    for host in ("evil.example.com", "evil.example.com:%s" % ODOO_URL.rsplit(":", 1)[1]):
+        response = post(key, INIT, Host=host, Origin="http://%s" % host)
+        assert response.status_code == 403
+        assert "Host not allowed" in error_of(response)["message"]
+        assert "MCP-Session-Id" not in response.headers
+    # Refused before authentication: even a missing key gets 403, not 401.
+    assert post("nope", INIT, Host="evil.example.com", Authorization=None).status_code == 403
+    with db.cursor() as cr:
+        cr.execute("SELECT status, http_status, key_id FROM mcp_audit_log WHERE id > %s AND error LIKE %s",
+                   [before, "host not allowed: evil.example.com%"])
+        rows = cr.fetchall()
+    assert rows and all(row == ("denied", 403, None) for row in rows)
+
+
+def test_loopback_aliases_of_a_loopback_public_url(key):
+    port = ODOO_URL.rsplit(":", 1)[1]
+    for host in ("localhost:%s" % port, "127.0.0.1:%s" % port, "[::1]:%s" % port):
+        assert post(key, INIT, Host=host).status_code == 200, host
+    assert post(key, INIT, Origin="http://localhost:%s" % port).status_code == 200
+    assert post(key, INIT, Origin="http://localhost:1").status_code == 403
+
+
+def test_public_url_behind_a_proxy_that_keeps_host(key, settings):
+    """An administrator who publishes the server as https://erp.example.com: a proxy that keeps Host works,
+    and the loopback names no longer count."""
+    settings("web.base.url", "https://erp.example.com")
+    response = post(key, INIT, Host="erp.example.com:80", Origin="https://erp.example.com")
+    assert response.status_code == 403  # port 80 is not the public origin's
+    response = post(key, dict(INIT, id=2), Host="erp.example.com:443", Origin="https://erp.example.com")
+    assert response.status_code == 200, response.text
+    assert post(key, INIT, Host="localhost:%s" % ODOO_URL.rsplit(":", 1)[1]).status_code == 403
+    challenge = post("nope", INIT, Host="erp.example.com:443", Authorization=None).headers["WWW-Authenticate"]
+    assert 'resource_metadata="https://erp.example.com/.well-known/oauth-protected-resource/mcp"' in challenge
+
+
+def test_forwarded_host_is_ignored_without_proxy_mode(key):
+    response = post(key, INIT, **{"X-Forwarded-Host": "evil.example.com"})
+    assert response.status_code == 200
+
+
+# -- bodies no parser should choke on -------------------------------------------------------------------
+def _request_with(value):
+    return ('{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "search_read", '
+            '"arguments": {"model": "res.partner", "limit": %s}}}' % value).encode()
+
+
+HOSTILE_BODIES = {
+    "deep nesting": b'{"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"x": ' + b"[" * 5000 + b"]" * 5000
+                    + b"}}",
+    "NaN": _request_with("NaN"),
+    "Infinity": _request_with("-Infinity"),
+    "lone surrogate": b'{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "\\ud800"}}',
+    "duplicate keys": b'{"jsonrpc": "2.0", "id": 1, "id": 2, "method": "ping"}',
+    "huge integer limit": _request_with("1" + "0" * 30),
+    "huge integer id": b'{"jsonrpc": "2.0", "id": 123456789012345678901234567890, "method": "ping"}',
+    "thousands of digits": _request_with("9" * 5000),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_BODIES))
+def test_hostile_bodies_get_a_json_rpc_error(client, kind):
+    response = client.post(HOSTILE_BODIES[kind])
+    assert response.status_code == 400, response.text
+    assert error_of(response)["code"] in (-32700, -32600)
+    # The worker keeps serving.
+    assert client.request("ping") == {}
+
+
+hostile_values = st.one_of(
+    st.integers(min_value=2**63, max_value=2**200) | st.integers(min_value=-2**200, max_value=-2**63),
+    st.sampled_from(["NaN", "Infinity", "-Infinity"]),
+    st.integers(min_value=65, max_value=3000).map(lambda depth: "[" * depth + "]" * depth),
+    st.sampled_from(["\\ud800", "\\udfff", "\\ud83d", "x\\udc00y"]).map(lambda s: '"%s"' % s),
+    st.integers(min_value=1, max_value=400_000).map(lambda size: '"%s"' % ("é" * (size // 2))),
+)
+
+
+@hypothesis_settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 60)), deadline=None, database=None,
+                     suppress_health_check=list(HealthCheck))
+@given(value=hostile_values, where=st.sampled_from(["id", "limit", "domain", "name"]))
+def test_hostile_values_never_cause_a_server_error(fuzz_client, value, where):
+    """Out-of-range numbers, NaN, deep nesting, lone surrogates and long strings, wherever they sit: a
+    JSON-RPC error or a tool result, never HTTP 500."""
+    arguments = {"limit": '10', "domain": "[]", "name": '"x"'}
+    request_id = "1"
+    if where == "id":
+        request_id = value
+    else:
+        arguments[where] = value
+    body = ('{"jsonrpc": "2.0", "id": %s, "method": "tools/call", "params": {"name": "search_read", "arguments": '
+            '{"model": "res.partner", "limit": %s, "domain": %s, "fields": ["name"], "order": %s}}}' % (
+                request_id, arguments["limit"], arguments["domain"], arguments["name"])).encode()
+    response = fuzz_client.post(body)
+    assert response.status_code in (200, 400, 413), response.text[:300]
+    assert "Traceback" not in response.text
+    answer = response.json()
+    assert ("error" in answer and answer["error"]["code"] in (-32700, -32600, -32602)) or \
+        isinstance(answer["result"]["isError"], bool)

@@ -21,9 +21,9 @@ class McpController(http.Controller):
                 body = httprequest.get_data()
                 if len(body) > limit:
                     body = None
-        base_url = httprequest.host_url.rstrip("/")
+        # httprequest.host follows X-Forwarded-Host only when Odoo runs with --proxy-mode.
         reply = server._handle_http(httprequest.method, httprequest.headers, body, self._client_ip(httprequest),
-                                    base_url)
+                                    httprequest.host, httprequest.scheme)
         if reply.stream is not None:
             return Response(reply.stream, status=reply.status, headers=list(reply.headers.items()),
                             direct_passthrough=True)

@@ -5,10 +5,16 @@ from . import mcp_access_policy
 from . import mcp_api_key
 from . import mcp_audit_log
 from . import mcp_session
+from . import mcp_client_reply
 from . import mcp_server
+from . import mcp_server_post
+from . import mcp_server_methods
+from . import mcp_server_stream
+from . import mcp_server_client_requests
 from . import mcp_server_resources
 from . import mcp_server_prompts
 from . import mcp_tool_registry
+from . import mcp_tool_confirmation
 from . import mcp_tool_values
 from . import mcp_tools_records_paging
 from . import mcp_tool_x2many

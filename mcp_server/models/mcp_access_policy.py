@@ -67,6 +67,12 @@ class AccessPolicy:
         tools = self.governance["tools"]
         return tools is None or spec.name in tools or spec.name in ALWAYS_ALLOWED_TOOLS
 
+    def needs_confirmation(self, spec, risk=None):
+        """Whether a person confirms this call in the client before it changes anything."""
+        governance = self.governance
+        return spec.risk != "read" and (spec.name in governance.get("confirm_tools", ()) or (
+            risk or spec.risk) in governance.get("confirm_risks", ()))
+
     def needs_approval(self, spec, risk=None):
         return spec.name in self.governance["approval_tools"] or (risk or spec.risk) in self.governance[
             "approval_risks"]

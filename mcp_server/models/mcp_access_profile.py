@@ -45,6 +45,14 @@ class McpAccessProfile(models.Model):
     approval_write = fields.Boolean(string="Approve write tools", tracking=True)
     approval_destructive = fields.Boolean(string="Approve destructive tools", tracking=True)
     approval_admin = fields.Boolean(string="Approve admin tools", tracking=True)
+    confirm_tool_ids = fields.Many2many(
+        "mcp.tool", "mcp_access_profile_confirm_tool_rel", "profile_id", "tool_id",
+        string="Tools confirmed in the client",
+        help="Before these tools change anything, the person using the client confirms a summary of the changes "
+             "in the client itself. Clients that cannot ask them fall back to an approval request.")
+    confirm_write = fields.Boolean(string="Confirm write tools in the client", tracking=True)
+    confirm_destructive = fields.Boolean(string="Confirm destructive tools in the client", tracking=True)
+    confirm_admin = fields.Boolean(string="Confirm admin tools in the client", tracking=True)
     approver_group_id = fields.Many2one(
         "res.groups", string="Approver group",
         help="Members of this group can approve or reject requests. Without group or users: MCP Administrators.")
@@ -116,11 +124,14 @@ class McpAccessProfile(models.Model):
         """The cached, immutable governance settings of this profile."""
         self.ensure_one()
         approval_risks = {risk for risk in ("write", "destructive", "admin") if self["approval_%s" % risk]}
+        confirm_risks = {risk for risk in ("write", "destructive", "admin") if self["confirm_%s" % risk]}
         return {
             "scope": self.scope,
             "tools": frozenset(self.tool_ids.mapped("name")) if self.tool_ids else None,
             "approval_tools": frozenset(self.approval_tool_ids.mapped("name")),
             "approval_risks": frozenset(approval_risks),
+            "confirm_tools": frozenset(self.confirm_tool_ids.mapped("name")),
+            "confirm_risks": frozenset(confirm_risks),
             "rate_limit_minute": self.rate_limit_minute,
             "rate_limit_day": self.rate_limit_day,
             "ip_allow": parse_networks(self.ip_allow),

@@ -16,6 +16,7 @@ STATUSES = [
     ("auth_failed", "Authentication failed"),
     ("rate_limited", "Rate limited"),
     ("pending_approval", "Pending approval"),
+    ("pending_confirmation", "Pending confirmation in the client"),
     ("internal_error", "Internal error"),
 ]
 SECRET_KEYS = re.compile(r"pass|secret|token|key|authorization|api[_-]?key|credential", re.I)

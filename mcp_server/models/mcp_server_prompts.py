@@ -30,7 +30,11 @@ class McpServerPrompts(models.AbstractModel):
     _inherit = "mcp.server"
 
     def _rpc_prompts_list(self, params, call):
-        return self._paginate(_prompt_definitions(), params, "prompts")
+        return self._paginate(self._prompt_descriptions(call), params, "prompts")
+
+    def _prompt_descriptions(self, call):
+        """The prompts of this server (the same for every credential)."""
+        return _prompt_definitions()
 
     def _rpc_prompts_get(self, params, call):
         name = params.get("name")

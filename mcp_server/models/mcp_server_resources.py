@@ -33,6 +33,10 @@ class McpServerResources(models.AbstractModel):
     _inherit = "mcp.server"
 
     def _rpc_resources_list(self, params, call):
+        return self._paginate(self._resource_descriptions(call), params, "resources")
+
+    def _resource_descriptions(self, call):
+        """The resources this credential may read."""
         resources = [{"uri": CONTEXT_URI, "name": "context", "title": _("Who am I"),
                       "description": _("The user, companies, language, timezone and currency this key works as."),
                       "mimeType": "application/json"}]
@@ -42,10 +46,13 @@ class McpServerResources(models.AbstractModel):
             if call.policy.allows(model_name, "read"):
                 resources.append({"uri": "odoo://model/%s/schema" % model_name, "name": "%s schema" % model_name,
                                   "title": _("%s fields", model_name), "mimeType": "application/json"})
-        return self._paginate(resources, params, "resources")
+        return resources
 
     def _rpc_resource_templates_list(self, params, call):
-        return self._paginate(TEMPLATES, params, "resourceTemplates")
+        return self._paginate(self._resource_templates(call), params, "resourceTemplates")
+
+    def _resource_templates(self, call):
+        return list(TEMPLATES)
 
     def _rpc_resources_read(self, params, call):
         uri = params.get("uri")
@@ -59,12 +66,20 @@ class McpServerResources(models.AbstractModel):
         except ToolError as exc:
             if exc.status == "denied":
                 call.audit["status"] = "denied"
-            raise JsonRpcError(jsonrpc.RESOURCE_NOT_FOUND, _("Resource not found: %(uri)s (%(reason)s)",
-                                                             uri=uri, reason=exc.message), {"uri": uri}) from None
+            raise self._resource_not_found(uri, call, exc.message) from None
         if data is None:
-            raise JsonRpcError(jsonrpc.RESOURCE_NOT_FOUND, _("Resource not found: %s", uri), {"uri": uri})
+            raise self._resource_not_found(uri, call)
         return {"contents": [{"uri": uri, "mimeType": "application/json",
                               "text": json.dumps(data, ensure_ascii=False, default=str)}]}
+
+    @api.model
+    def _resource_not_found(self, uri, call, reason=None):
+        """The error for an unknown or unreadable resource: -32002 in the legacy era, -32602 in the modern one."""
+        code = jsonrpc.INVALID_PARAMS if call.modern else jsonrpc.RESOURCE_NOT_FOUND
+        shown = uri[:200]
+        message = _("Resource not found: %(uri)s (%(reason)s)", uri=shown, reason=reason) if reason \
+            else _("Resource not found: %s", shown)
+        return JsonRpcError(code, message, {"uri": shown})
 
     @api.model
     def _read_resource(self, uri, call):
@@ -108,7 +123,7 @@ class McpServerResources(models.AbstractModel):
         export = self.env["mcp.export"].sudo().search(
             [("id", "=", export_id), ("credential_ref", "=", credential_ref(call.credential))])
         if not export:
-            raise JsonRpcError(jsonrpc.RESOURCE_NOT_FOUND, _("Resource not found: %s", uri), {"uri": uri})
+            raise self._resource_not_found(uri, call)
         return {"contents": [{"uri": uri, "mimeType": export.mimetype, "blob": export.data.decode()}]}
 
     @api.model

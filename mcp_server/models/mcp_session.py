@@ -1,16 +1,19 @@
+import json
 import secrets
 import time
 from datetime import timedelta
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..lib.call_context import LOG_LEVELS
 from ..lib.own_transaction import own_transaction
 
 LAST_SEEN_THROTTLE_SECONDS = 60
+# Client capabilities a session remembers (what the server may ask the client for on a request's stream).
+CLIENT_CAPABILITIES = ("elicitation", "sampling", "roots")
 # Per-worker throttle of the "last seen" write: {session row id: monotonic time of the last write}.
 _last_seen_written = {}
-LOG_LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
 
 
 class McpSession(models.Model):
@@ -28,6 +31,7 @@ class McpSession(models.Model):
     protocol_version = fields.Char(readonly=True)
     client_name = fields.Char(readonly=True)
     client_version = fields.Char(readonly=True)
+    client_capabilities = fields.Json(readonly=True, help="What the client declared in initialize.")
     log_level = fields.Selection([(level, level.title()) for level in LOG_LEVELS], default="info")
     created_at = fields.Datetime(readonly=True)
     last_seen = fields.Datetime(readonly=True)
@@ -37,36 +41,34 @@ class McpSession(models.Model):
     _sql_constraints = [("name_unique", "unique(name)", "Session ids are unique.")]
 
     @api.model
-    def _open(self, credential, protocol_version, client_info):
+    def _open(self, credential, protocol_version, client_info, client_capabilities=None):
         session_id = secrets.token_urlsafe(24)
+        capabilities = {k: v for k, v in (client_capabilities or {}).items() if k in CLIENT_CAPABILITIES}
         self.env.cr.execute(SQL(
             """INSERT INTO mcp_session (name, key_id, user_id, credential_ref, protocol_version, client_name,
-                                        client_version, log_level, created_at, last_seen, active)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, 'info', (now() at time zone 'UTC'),
+                                        client_version, client_capabilities, log_level, created_at, last_seen,
+                                        active)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'info', (now() at time zone 'UTC'),
                        (now() at time zone 'UTC'), true)""",
             session_id, credential.get("key_id"), credential["user_id"], credential_ref(credential),
             protocol_version, str(client_info.get("name") or "")[:128] or None,
-            str(client_info.get("version") or "")[:64] or None,
+            str(client_info.get("version") or "")[:64] or None, json.dumps(capabilities),
         ))
         return session_id
 
     @api.model
     def _find(self, session_id, credential):
-        """The live session with this id for this credential (``{id, protocol_version, log_level}``), or None."""
-        row = self._lookup(session_id, credential_ref(credential))
+        """The live session with this id for this credential (``{id, protocol_version, log_level}``), or None.
+
+        One lookup on the unique index of the session id, so ending a session or changing its log level
+        takes effect in every worker at once, with no cache to clear."""
+        self.env.cr.execute(SQL(
+            """SELECT id, protocol_version, log_level, client_capabilities FROM mcp_session
+                WHERE name = %s AND active AND credential_ref = %s""", session_id, credential_ref(credential)))
+        row = self.env.cr.dictfetchone()
         if row:
             self._touch(row["id"])
         return row
-
-    @api.model
-    @tools.ormcache("session_id", "reference")
-    def _lookup(self, session_id, reference):
-        """Cached per worker; ending a session clears the cache in every worker."""
-        self.flush_model()
-        self.env.cr.execute(SQL(
-            """SELECT id, protocol_version, log_level FROM mcp_session
-                WHERE name = %s AND active AND credential_ref = %s""", session_id, reference))
-        return self.env.cr.dictfetchone()
 
     @api.model
     def _touch(self, row_id):
@@ -85,19 +87,14 @@ class McpSession(models.Model):
                 WHERE name = %s AND active AND credential_ref = %s""",
             session_id, credential_ref(credential),
         ))
-        ended = bool(self.env.cr.rowcount)
-        if ended:
-            self.env.registry.clear_cache()
-        return ended
+        return bool(self.env.cr.rowcount)
 
     @api.model
     def _set_log_level(self, session_row_id, level):
         self.env.cr.execute(SQL("UPDATE mcp_session SET log_level = %s WHERE id = %s", level, session_row_id))
-        self.env.registry.clear_cache()
 
     def action_end(self):
         self.write({"active": False, "ended_at": fields.Datetime.now()})
-        self.env.registry.clear_cache()
 
     @api.autovacuum
     def _gc_sessions(self):
@@ -106,8 +103,6 @@ class McpSession(models.Model):
         self.env.cr.execute(SQL(
             "UPDATE mcp_session SET active = false, ended_at = %s WHERE active AND last_seen < %s",
             now, now - timedelta(days=1)))
-        if self.env.cr.rowcount:
-            self.env.registry.clear_cache()
         self.env.cr.execute(SQL("DELETE FROM mcp_session WHERE NOT active AND ended_at < %s", now - timedelta(days=7)))
 
 

@@ -72,6 +72,8 @@ class TestDiscovery(OAuthCase):
     def test_absolute_urls_behind_a_reverse_proxy(self):
         self.env["ir.config_parameter"].sudo().set_param("web.base.url", "https://odoo.example.com")
         headers = {"X-Forwarded-Host": "odoo.example.com", "X-Forwarded-Proto": "https", "X-Forwarded-For": "1.2.3.4"}
+        # /mcp answers only at the configured public URL, and its challenge names that URL.
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", "https://odoo.example.com")
         with patch.dict(config.options, {"proxy_mode": True}):
             resource = self.get_json("/.well-known/oauth-protected-resource/mcp", **headers)
             server = self.get_json("/.well-known/oauth-authorization-server", **headers)

@@ -1,0 +1,2 @@
+from . import mcp_server_fixtures
+from . import mcp_server_mrtr_fixtures

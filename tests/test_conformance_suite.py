@@ -1,0 +1,102 @@
+"""The official MCP conformance suite (@modelcontextprotocol/conformance, ``--requirements REVISION``).
+
+It runs against a server of its own: a separate database with mcp_server and the test-only addon
+mcp_conformance_fixtures (the tools, resources and prompts the suite calls), which is never installed in
+the main test database because other suites count the tools a key sees. The suite cannot send a bearer
+key, so it talks to a small local proxy that adds the key and keeps the Host header as received; the
+database's public URL (web.base.url) is the proxy's, as an administrator would set it behind a proxy.
+Every required scenario of a revision must pass.
+"""
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+import psycopg2
+import pytest
+
+from conftest import ODOO_ADDONS_PATH, ODOO_BIN, ODOO_DB
+from servers import ARTIFACTS, free_port, wait_http
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REVISIONS = {"2025-11-25": 30, "2026-07-28": 37}
+
+
+def _run(command, **kwargs):
+    return subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def conformance_bin():
+    process = _run([os.path.join(HERE, "conformance", "ensure-conformance")], timeout=900)
+    assert process.returncode == 0, "cannot install the conformance suite:\n%s" % process.stderr[-3000:]
+    return process.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def fixtures_server():
+    """A server on a database of its own with the fixtures addon, behind the bearer proxy."""
+    database = "%s_conformance" % ODOO_DB
+    odoo = [*shlex.split(ODOO_BIN), "--addons-path=%s" % ODOO_ADDONS_PATH]
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    _run(["dropdb", "--if-exists", "--force", database])
+    install = _run([*odoo, "-d", database, "-i", "mcp_server,mcp_conformance_fixtures", "--stop-after-init",
+                    "--without-demo=all", "--http-port=%s" % free_port(), "--max-cron-threads=0",
+                    "--log-level=warn"], timeout=900)
+    assert install.returncode == 0, install.stderr[-3000:]
+    odoo_port, proxy_port = free_port(), free_port()
+    with psycopg2.connect(dbname=database) as connection, connection.cursor() as cr:
+        cr.execute("UPDATE ir_config_parameter SET value = %s WHERE key = 'web.base.url'",
+                   ["http://127.0.0.1:%s" % proxy_port])
+        cr.execute("""INSERT INTO ir_config_parameter (key, value) VALUES ('web.base.url.freeze', 'True')
+                      ON CONFLICT (key) DO UPDATE SET value = 'True'""")
+    connection.close()
+    key = _run([*odoo, "mcp-key", "-d", database, "--login", "admin", "--name", "conformance suite"], timeout=180)
+    assert key.returncode == 0, key.stderr[-3000:]
+    secret = key.stdout.strip().splitlines()[-1]
+    log = open(os.path.join(ARTIFACTS, "conformance-server.log"), "w")  # noqa: SIM115 - closed below
+    server = subprocess.Popen([*odoo, "-d", database, "--db-filter=^%s$" % database, "--http-interface=127.0.0.1",
+                               "--http-port=%s" % odoo_port, "--gevent-port=%s" % free_port(), "--workers=0",
+                               "--max-cron-threads=0", "--without-demo=all"],
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proxy = subprocess.Popen([sys.executable, os.path.join(HERE, "conformance", "bearer_proxy.py"), str(proxy_port),
+                              "http://127.0.0.1:%s" % odoo_port, secret], start_new_session=True)
+    try:
+        wait_http("http://127.0.0.1:%s" % odoo_port)
+        yield {"url": "http://127.0.0.1:%s/mcp" % proxy_port, "log": log.name}
+    finally:
+        for process in (proxy, server):
+            os.killpg(process.pid, 15)
+            process.wait(timeout=60)
+        log.close()
+        _run(["dropdb", "--if-exists", "--force", database])
+
+
+def required_scenarios(conformance, revision, env):
+    listing = _run([conformance, "list", "--requirements", revision], env=env, timeout=120).stdout
+    server_part = listing.split("Server scenarios", 1)[1].split("\n\n", 1)[0]
+    return re.findall(r"^\s+- (\S+)", server_part, re.MULTILINE)
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("revision", sorted(REVISIONS))
+def test_every_required_scenario_passes(conformance_bin, fixtures_server, revision):
+    env = dict(os.environ, PATH="%s:%s" % (conformance_bin, os.environ["PATH"]))
+    conformance = os.path.join(conformance_bin, "conformance")
+    required = required_scenarios(conformance, revision, env)
+    assert len(required) == REVISIONS[revision]
+    output_dir = os.path.join(ARTIFACTS, "conformance-%s" % revision)
+    process = _run([conformance, "server", "--url", fixtures_server["url"], "--requirements", revision,
+                    "-o", output_dir], env=env, timeout=840, cwd=ARTIFACTS)
+    with open(os.path.join(ARTIFACTS, "conformance-%s.log" % revision), "w", encoding="utf-8") as report:
+        report.write(process.stdout + process.stderr)
+    passed = set(re.findall(r"^✓ (\S+):", process.stdout, re.MULTILINE))
+    failed = [name for name in required if name not in passed]
+    print("conformance %s: %s/%s required scenarios pass" % (revision, len(required) - len(failed), len(required)))
+    assert not failed, "required scenarios failing for %s: %s (see test-artifacts/conformance-%s.log)" % (
+        revision, ", ".join(failed), revision)
+    assert process.returncode == 0, process.stdout[-3000:]
+    with open(fixtures_server["log"], encoding="utf-8") as log:
+        errors = [line for line in log if re.match(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", line)]
+    assert not errors, "the server logged errors during the suite:\n%s" % "".join(errors[:10])
