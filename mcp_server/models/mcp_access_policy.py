@@ -260,6 +260,8 @@ class AccessPolicy:
                 subdomain = self._secure_terms(comodel, value, depth + 1)
             subdomain = expression.AND([subdomain, self.record_domain(comodel._name)])
             return [first, operator, subdomain]
+        if operator in ("child_of", "parent_of"):
+            self._check_hierarchy(model, first, operator)
         if field.relational and self._compares_names(operator, value):
             # ('partner_id', 'ilike', 'Jo') searches the related records' names: the key must be able to read them.
             comodel = self.check_model(model.env, field.comodel_name, "read")
@@ -268,6 +270,24 @@ class AccessPolicy:
                     "Filtering %(field)s of %(model)s by name is not allowed with this key; filter by id instead.",
                     field=first, model=model._name))
         return [first, operator, value]
+
+    def _check_hierarchy(self, model, name, operator):
+        """``child_of`` and ``parent_of`` walk the parent field of the records compared (the model itself for
+        ``id``), across every record of the hierarchy: that field must be allowed, and no record domain may hide
+        some of those records."""
+        field = model._fields[name]
+        if name != "id" and not field.relational:
+            return  # the ORM refuses the operator on a plain field
+        target = model if name == "id" else self.check_model(model.env, field.comodel_name, "read")
+        parent = target._parent_name
+        if parent not in target._fields:
+            return  # no hierarchy: the ORM compares ids only
+        self.check_field_names(target, [parent], "filter")
+        if self.record_domain(target._name):
+            raise AccessDeniedByPolicy(_(
+                "Filtering %(field)s of %(model)s with %(operator)s is not allowed with this key: it walks the "
+                "%(target)s hierarchy, records outside this key's domain included; filter by id instead.",
+                field=name, model=model._name, operator=operator, target=target._name))
 
     @staticmethod
     def _compares_names(operator, value):

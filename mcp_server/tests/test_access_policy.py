@@ -701,3 +701,42 @@ class TestFieldSideDoors(McpCase):
         except MissingError as exc:
             message, _status = registry._failure(exc)
         self.assertNotIn("999999", message)
+
+
+@tagged("post_install", "-at_install")
+class TestHierarchyOperators(McpCase):
+    """child_of and parent_of follow the parent field of every record of a hierarchy."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.profile_names = cls._make_profile("MCP test names only", "full", {
+            "res.partner": {"ops": "read", "fields": ["name", "email"]},
+        })
+        cls.key_names, cls.secret_names = cls._make_key("names key", cls.user_a, cls.profile_names)
+        cls.profile_people = cls._make_profile("MCP test people only", "full", {
+            "res.partner": {"ops": "read", "domain": "[('is_company', '=', False)]"},
+        })
+        cls.key_people, cls.secret_people = cls._make_key("people key", cls.user_a, cls.profile_people)
+
+    def test_child_of_needs_the_parent_field(self):
+        # parent_id is outside the field list: who belongs to Acme must not be found through child_of.
+        for operator, ids in (("child_of", [self.acme.id]), ("parent_of", [self.alice.id])):
+            text = self.assertDenied(self.secret_names, self.key_names, "search_read", {
+                "model": "res.partner", "fields": ["name"], "domain": [["id", operator, ids]]}, "parent_id", "filter")
+            self.assertNotIn("Alice", text)
+        # A key that may filter by parent_id finds them.
+        found = self.tool_ok(self.secret_full, "search_read", {
+            "model": "res.partner", "fields": ["name"], "domain": [["id", "child_of", [self.acme.id]]]})
+        self.assertEqual({r["id"] for r in found["records"]}, {self.acme.id, self.alice.id})
+
+    def test_hierarchy_walk_through_records_outside_the_domain(self):
+        # The people key may not see companies: parent_of would walk from Alice up to Acme.
+        self.assertDenied(self.secret_people, self.key_people, "search_count", {
+            "model": "res.partner", "domain": [["id", "parent_of", [self.alice.id]]]}, "hierarchy", "filter by id")
+        self.assertDenied(self.secret_people, self.key_people, "search_count", {
+            "model": "res.partner", "domain": [["parent_id.id", "child_of", [self.acme.id]]]}, "hierarchy")
+        # Plain id filters stay available.
+        found = self.tool_ok(self.secret_people, "search_count", {
+            "model": "res.partner", "domain": [["id", "in", [self.alice.id, self.acme.id]]]})
+        self.assertEqual(found["count"], 1)
