@@ -84,7 +84,9 @@ class McpApprovalRequest(models.Model):
             "Approval needed: this call was not executed yet. %(summary)s Approval request #%(id)s was sent to "
             "%(approvers)s and expires at %(expires)s UTC. Call get_approval_status with approval_id %(id)s to "
             "follow it; once approved, the operation runs exactly as submitted.",
-            summary=summary, id=request.id, approvers=", ".join(approvers.mapped("name")) or _("the administrators"),
+            summary=summary, id=request.id,
+            approvers=", ".join(dict.fromkeys(self.env["mcp.tool.registry"].with_user(call.credential["user_id"])
+                                              ._approver_labels(call.policy, approvers))) or _("the administrators"),
             expires=request.expires_at)
         structured = {"status": "pending_approval", "approval_id": request.id, "summary": summary,
                       "expires_at": request.expires_at.isoformat() + "Z"}

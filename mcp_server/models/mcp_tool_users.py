@@ -28,6 +28,13 @@ class McpToolUsers(models.AbstractModel):
                 for user in users}
 
     @api.model
+    def _approver_labels(self, policy, users):
+        """Names of approvers as the key may see them: "an administrator" for those it may not read."""
+        own = self.env.user
+        names = self._visible_names(self.env["res.users"], set(users.ids) - {own.id}, policy)
+        return [own.name if user == own else names.get(user.id) or _("an administrator") for user in users]
+
+    @api.model
     def _resolve_user(self, policy, reference):
         """The one user named by ``reference`` (id, login or name; empty: the key's own user)."""
         Users = self.env["res.users"]

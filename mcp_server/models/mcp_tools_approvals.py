@@ -29,7 +29,10 @@ class McpToolsApprovals(models.AbstractModel):
             [("id", "=", args["approval_id"]), ("credential_ref", "=", credential_ref(call.credential))])
         if not request:
             raise ToolError(_("No approval request %s was made with this key.", args["approval_id"]))
-        return request._status_for_agent()
+        status = request._status_for_agent()
+        if request.decided_by:
+            status["decided_by"] = self._approver_labels(call.policy, request.decided_by)[0]
+        return status
 
     @api.model
     def _approval_summary(self, spec, arguments):

@@ -158,6 +158,25 @@ class TestApprovals(GovernanceCase):
         with self.assertRaises(UserError):
             request.with_user(self.approver).action_approve()
 
+    def test_approvers_are_named_only_when_the_key_may_read_them(self):
+        # The profile grants res.partner only: the approver is "an administrator", before and after the decision.
+        result, _call = self._call("unlink", {"model": "res.partner", "ids": [self.partner.id]})
+        text = result["content"][0]["text"]
+        self.assertNotIn("Gov Approver", text)
+        self.assertIn("an administrator", text)
+        request = self.env["mcp.approval.request"].browse(result["structuredContent"]["approval_id"])
+        request.with_user(self.approver).action_reject()
+        status, _call = self._call("get_approval_status", {"approval_id": request.id})
+        self.assertEqual(status["structuredContent"]["status"], "rejected")
+        self.assertEqual(status["structuredContent"]["decided_by"], "an administrator")
+        # With read on users, the key sees who decides.
+        self.profile.rule_ids = [Command.create({"model_id": self.env["ir.model"]._get_id("res.users"),
+                                                 "perm_read": True})]
+        status, _call = self._call("get_approval_status", {"approval_id": request.id})
+        self.assertEqual(status["structuredContent"]["decided_by"], "Gov Approver")
+        result, _call = self._call("unlink", {"model": "res.partner", "ids": [self.partner.id]})
+        self.assertIn("Gov Approver", result["content"][0]["text"])
+
     def test_approval_runs_with_the_requesters_rights_not_the_approvers(self):
         self.env["ir.config_parameter"].sudo().set_param("mcp_server.approval_expiry_minutes", "5")
         restricted = new_test_user(self.env, login="gov_restricted", groups="base.group_user", name="Restricted")
