@@ -214,8 +214,8 @@ class McpOauthClient(models.Model):
 
         Raises :class:`ClientMetadataError` when a metadata document cannot be used.
         """
-        if not client_id or not isinstance(client_id, str) or len(client_id) > 500:
-            return None
+        if not client_id or not isinstance(client_id, str) or len(client_id) > 500 or "\x00" in client_id:
+            return None  # PostgreSQL cannot compare text holding a NUL character: no such client
         client = self.sudo().search([("client_id", "=", client_id)], limit=1)
         if fetch_metadata and client_id.startswith("https://") and (not client or (
                 client.kind == "metadata" and client.state != "blocked"

@@ -210,6 +210,20 @@ class TestToken(OAuthCase):
         response = self.token_request({"grant_type": "client_credentials", "client_id": client_id})
         self.assertTokenError(response, "invalid_client", status=401)
 
+    def test_nul_characters_in_client_ids_are_unknown_clients(self):
+        # A client id holding a NUL character cannot be looked up: the same answer as any unknown client.
+        revoke = self.url("/oauth/revoke")
+        for client_id in ("mcpc_a\x00b", "a\x00"):
+            unknown = client_id.replace("\x00", "")
+            for send in (
+                    lambda cid: self.token_request({"grant_type": "client_credentials", "client_id": cid,
+                                                    "client_secret": "x"}),
+                    lambda cid: self.token_request({"grant_type": "client_credentials"}, auth=(cid, "x")),
+                    lambda cid: self.http.post(revoke, data={"token": "x", "client_id": cid}, timeout=30)):
+                expected, response = send(unknown), send(client_id)
+                self.assertIn(expected.status_code, (400, 401))
+                self.assertEqual((response.status_code, response.json()), (expected.status_code, expected.json()))
+
     def test_unsupported_grant_types(self):
         for grant_type in ("password", "implicit", "urn:ietf:params:oauth:grant-type:device_code", ""):
             response = self.token_request({"grant_type": grant_type, "username": "admin", "password": "admin"})
