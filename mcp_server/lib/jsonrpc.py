@@ -124,11 +124,27 @@ def _depth_exceeds(value, limit):
     return False
 
 
+def _holds_nul(value):
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if "\x00" in node:
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 def parse_body(body):
     """The JSON value of a request body, or :class:`BodyError` for a body the server refuses.
 
     Refused: invalid JSON or UTF-8, ``NaN``/``Infinity``, lone surrogates, duplicate keys, integers beyond
-    64 bits and nesting deeper than ``MAX_DEPTH``.
+    64 bits, nesting deeper than ``MAX_DEPTH`` and NUL characters in keys or strings (PostgreSQL cannot
+    store or compare them).
     """
     try:
         value = json.loads(body, parse_constant=_refuse_constant, parse_int=_bounded_int,
@@ -146,4 +162,6 @@ def parse_body(body):
             json.dumps(value, ensure_ascii=False).encode()
         except UnicodeEncodeError:
             raise BodyError(PARSE_ERROR, "Parse error: the body holds an unpaired UTF-16 surrogate.") from None
+    if b"\\u0000" in body and _holds_nul(value):
+        raise BodyError(INVALID_REQUEST, "Invalid request: text may not contain NUL characters (\\u0000).")
     return value

@@ -305,7 +305,7 @@ class McpToolsWorkflows(models.AbstractModel):
     @mcp_tool(
         "batch", "Run several changes at once",
         "Run create / write / unlink operations atomically (all or nothing); one result per operation. "
-        "x2many values as in create/write.",
+        "On x2many fields a plain list replaces the set; {\"add\": [...]} adds.",
         {"properties": {"operations": {
             "type": "array", "minItems": 1, "maxItems": MAX_BATCH_OPERATIONS,
             "items": {"type": "object", "properties": {

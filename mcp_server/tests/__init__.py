@@ -16,3 +16,4 @@ from . import test_x2many_values
 from . import test_analytics_time
 from . import test_workflow_actions
 from . import test_protocol_rules
+from . import test_untrusted_input

@@ -250,12 +250,13 @@ class TestSideDoors(McpCase):
     # Bad input answers a tool error, never an internal error
     # ------------------------------------------------------------------
     def test_deeply_nested_domains_are_tool_errors(self):
+        # Within the transport's nesting limit (64 levels for the whole body), beyond the domain's own (32).
         nested = ["id", ">", 0]
-        for _level in range(40):
+        for _level in range(20):
             nested = ["parent_id", "any", [nested]]
         for domain in ("[" * 3000, "(" * 3000, '[["parent_id", "any", ' * 600 + "[]" + "]]" * 600, [nested]):
             text = self.tool_error(self.secret_full, "search_read", {"model": "res.partner", "domain": domain},
-                                   "Invalid domain")
+                                   "domain")
             self.assertTrue("nest" in text or "syntax" in text, text)
         self.tool_error(self.secret_full, "search_count", {"model": "res.partner", "domain": "[" * 3000}, "levels")
 

@@ -4,13 +4,13 @@ Controllers hand the werkzeug request and the proxy-aware base URL to these meth
 back the :class:`OAuthReply` they return. authlib does the protocol work; this model applies the
 administrator's settings, shows the consent page and writes the audit rows.
 """
-import json
 import time
 from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749.errors import AccessDeniedError, OAuth2Error
 
 from odoo import _, api, models
+from odoo.addons.mcp_server.lib.jsonrpc import parse_body
 
 from ..lib.authlib_server import OdooAuthorizationServer, OdooJsonRequest, OdooOAuth2Request
 from ..lib.cimd_fetch import ClientMetadataError
@@ -297,7 +297,7 @@ class McpOauthServer(models.AbstractModel):
         body = httprequest.get_data(cache=False) if (httprequest.content_length or 0) <= MAX_REGISTRATION_BYTES \
             else b""
         try:
-            data = json.loads(body) if body else None
+            data = parse_body(body) if body else None  # not JSON, too deep or with NUL characters: refused
         except (ValueError, UnicodeDecodeError):
             data = None
         if not isinstance(data, dict):

@@ -37,7 +37,9 @@ class McpPortalVisit(models.AbstractModel):
     @api.model
     def _serve(self, slug, mode, params):
         """Answer a visit; ``mode`` is html, data or embed; ``params`` the query string (a dict of strings)."""
-        page = self.env["mcp.portal.page"].sudo().search([("slug", "=", slug)], limit=1) if slug else None
+        if not slug or any("\x00" in text for text in (slug, *params.keys(), *params.values())):
+            return PortalReply(404)  # NUL characters cannot be looked up in PostgreSQL: no such page
+        page = self.env["mcp.portal.page"].sudo().search([("slug", "=", slug)], limit=1)
         if not page:
             return PortalReply(404)
         user = self.env.user

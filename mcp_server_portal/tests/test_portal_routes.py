@@ -34,6 +34,15 @@ class TestPortalRoutes(PortalCase):
         with mute_logger("odoo.http"):
             self.assertEqual(self.visit("/mcp-page/draft-page").status_code, 404)
 
+    def test_nul_characters_in_address_are_404_not_500(self):
+        result = self.create_page(slug="nul-page")
+        self.publish(result)
+        with mute_logger("odoo.http", "odoo.sql_db"):
+            for path in ("/mcp-page/%00", "/mcp-page/nul-page%00/data", "/mcp-page/nul-page/data?period=%00",
+                         "/mcp-page/nul-page/embed?embed_token=%00"):
+                self.assertEqual(self.visit(path).status_code, 404, path)
+        self.assertEqual(self.visit("/mcp-page/nul-page/data").status_code, 200)
+
     def test_public_page_renders_every_section_without_login(self):
         result = self.create_page(slug="public-board", title="Public board", sections=ALL_SECTIONS)
         self.publish(result)
