@@ -261,12 +261,20 @@ class McpApiKey(models.Model):
             raise AccessError(_("Only an MCP Administrator can set a key's rate limits and network rules."))
 
     def _check_user_write(self, vals):
-        """An MCP User may rename their keys and set their expiry (as they could generate a new key); what bounds
-        the key is an administrator's."""
+        """An MCP User may rename their keys and set the expiry of keys with a self-service profile (as they
+        could generate such a key anyway); on other keys they may only bring the expiry earlier. What bounds
+        the key otherwise is an administrator's."""
         governed = sorted(set(vals) & (GOVERNED_FIELDS | {"rotation_days"}))
         if governed:
             names = ", ".join(self._fields[name].get_description(self.env)["string"] for name in governed)
             raise AccessError(_("Only an MCP Administrator can change these settings of a key: %s.", names))
+        if "expires_at" in vals:
+            new_expiry = fields.Datetime.to_datetime(vals["expires_at"])
+            for key in self.filtered(lambda k: not k.profile_id.sudo().self_service):
+                if key.expires_at and (not new_expiry or new_expiry > key.expires_at):
+                    raise AccessError(_(
+                        "Only an MCP Administrator can extend or remove the expiry of key '%(key)s': its access "
+                        "profile is not self-service. You may set an earlier date.", key=key.name))
 
     def unlink(self):
         result = super().unlink()

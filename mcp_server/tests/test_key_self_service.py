@@ -47,6 +47,24 @@ class TestKeySelfService(McpCase):
         key.write({"name": "renamed by its user", "expires_at": soon})
         self.assertEqual((self.key_read.name, self.key_read.expires_at), ("renamed by its user", soon))
 
+    def test_user_cannot_extend_the_expiry_of_a_key_an_administrator_bounded(self):
+        soon = fields.Datetime.now() + timedelta(days=3)
+        self.key_read.expires_at = soon  # set by an administrator; the profile is not self-service
+        key = self.key_read.with_user(self.user_a)
+        for value in (soon + timedelta(days=30), False):
+            with self.subTest(expires_at=value), self.assertRaises(AccessError) as caught:
+                key.write({"expires_at": value})
+            self.assertIn("extend or remove the expiry", str(caught.exception))
+        self.assertEqual(self.key_read.expires_at, soon)
+        key.write({"expires_at": soon - timedelta(days=1)})  # earlier is always allowed
+        self.assertEqual(self.key_read.expires_at, soon - timedelta(days=1))
+        # A key with a self-service profile: its user may extend it (they could generate such a key anyway).
+        own = self.env["mcp.api.key"].with_user(self.user_a).create({
+            "name": "own self-service key", "user_id": self.user_a.id, "profile_id": self.profile_self.id,
+            "expires_at": soon})
+        own.write({"expires_at": soon + timedelta(days=30)})
+        self.assertEqual(own.expires_at, soon + timedelta(days=30))
+
     def test_user_creates_keys_with_self_service_profiles_only(self):
         Key = self.env["mcp.api.key"].with_user(self.user_a)
         with self.assertRaises(AccessError) as caught:
