@@ -270,7 +270,8 @@ class McpApiKey(models.Model):
             raise AccessError(_("Only an MCP Administrator can change these settings of a key: %s.", names))
         if "expires_at" in vals:
             new_expiry = fields.Datetime.to_datetime(vals["expires_at"])
-            for key in self.filtered(lambda k: not k.profile_id.sudo().self_service):
+            # A key without a profile reaches nothing: only an administrator's profile makes the date matter.
+            for key in self.filtered(lambda k: k.profile_id and not k.profile_id.sudo().self_service):
                 if key.expires_at and (not new_expiry or new_expiry > key.expires_at):
                     raise AccessError(_(
                         "Only an MCP Administrator can extend or remove the expiry of key '%(key)s': its access "
