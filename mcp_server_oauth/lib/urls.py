@@ -9,59 +9,26 @@ aliases of the same scheme and port (``localhost``, ``127.0.0.1``, ``[::1]``) co
 """
 from urllib.parse import urlsplit
 
+from odoo.addons.mcp_server.lib.origins import PublicOrigins, normalize_origin
+
 MCP_PATH = "/mcp"
 AUTHORIZE_PATH = "/oauth/authorize"
 TOKEN_PATH = "/oauth/token"
 REVOKE_PATH = "/oauth/revoke"
 REGISTER_PATH = "/oauth/register"
-DEFAULT_PORTS = {"http": 80, "https": 443}
-LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
-
-
-def _origin_parts(url):
-    """``(scheme, host, port)`` of an absolute http(s) URL, normalised (lower case, default port
-    made explicit), or None."""
-    try:
-        parts = urlsplit((url or "").strip())
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS or not parts.hostname:
-        return None
-    return scheme, parts.hostname.lower(), port or DEFAULT_PORTS[scheme]
-
-
-def origin(url):
-    """The origin of ``url`` as a string without a trailing slash (``https://odoo.example.com``), the
-    default port left out; None when ``url`` is not an absolute http(s) URL."""
-    parts = _origin_parts(url)
-    if not parts:
-        return None
-    scheme, host, port = parts
-    netloc = "[%s]" % host if ":" in host else host
-    if port != DEFAULT_PORTS[scheme]:
-        netloc += ":%s" % port
-    return "%s://%s" % (scheme, netloc)
 
 
 def public_base_url(request_url, base_url, allowed_origins=()):
     """The public origin to answer a request that reached the server at ``request_url``.
 
-    ``base_url`` is ``web.base.url``; ``allowed_origins`` the other configured public origins.
+    ``base_url`` is ``web.base.url``; ``allowed_origins`` the other configured public origins (no ``*``).
+    The set of public origins, loopback aliases included, is the one ``/mcp`` checks Host and Origin against.
     """
     # web.base.url is always set by Odoo; the request's origin is only a last resort.
-    default = origin(base_url) or origin(request_url)
-    requested = _origin_parts(request_url)
-    if not requested:
-        return default
-    public = [parts for parts in map(_origin_parts, [base_url, *allowed_origins]) if parts]
-    if requested in public:
-        return origin(request_url)
-    configured = _origin_parts(base_url)
-    if (configured and configured[1] in LOOPBACK_HOSTS and requested[1] in LOOPBACK_HOSTS
-            and (configured[0], configured[2]) == (requested[0], requested[2])):
-        return origin(request_url)
+    default = normalize_origin(base_url or "") or normalize_origin(request_url or "")
+    requested = normalize_origin(request_url or "")
+    if requested and requested in PublicOrigins(base_url, " ".join(allowed_origins)).origins:
+        return requested
     return default
 
 
@@ -87,7 +54,7 @@ def normalize_resource(uri):
         parts = urlsplit((uri or "").strip())
     except ValueError:
         return None
-    own_origin = origin(uri)
+    own_origin = normalize_origin(uri or "")
     if not own_origin or parts.query or parts.fragment or "#" in uri or parts.username or parts.password:
         return None
     return own_origin + parts.path.rstrip("/")
