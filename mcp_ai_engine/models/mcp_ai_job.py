@@ -1,45 +1,39 @@
 """The queue of Generative AI work: one job per record, run by a cron worker, never by the request."""
 import logging
-import time
 import uuid
-from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.tools import SQL
 
 from .mcp_ai_provider import ProviderFailure
 
 _logger = logging.getLogger(__name__)
 
-STATES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
-RUN_BUDGET_SECONDS = 240
 ANSWER_EXCERPT = 300
 
 
 class McpAiJob(models.Model):
+    """A Generative AI server action on one record, run by the shared job runner as the user who started it."""
+
     _name = "mcp.ai.job"
+    _inherit = ["mcp.job.mixin"]
     _description = "Generative AI Job"
     _order = "id desc"
+    _job_cron_xmlid = "mcp_ai_engine.ir_cron_ai_jobs"
 
     action_id = fields.Many2one("ir.actions.server", string="Action", required=True, readonly=True,
                                 ondelete="cascade", index=True)
     res_model = fields.Char(string="Record Model", required=True, readonly=True)
     res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", required=True, readonly=True)
     record_name = fields.Char(string="Record", readonly=True)
-    user_id = fields.Many2one("res.users", string="Triggered By", required=True, readonly=True, index=True,
-                              ondelete="cascade")
+    user_id = fields.Many2one(string="Triggered By")
     company_id = fields.Many2one("res.company", readonly=True, ondelete="cascade")
     batch = fields.Char(readonly=True, index=True, help="Jobs queued together, reported together.")
-    state = fields.Selection(STATES, default="queued", required=True, readonly=True, index=True)
     answer = fields.Text(readonly=True)
     outcome = fields.Char(readonly=True)
-    error = fields.Text(readonly=True)
     log_id = fields.Many2one("mcp.ai.call.log", string="Call", readonly=True, ondelete="set null")
-    started_at = fields.Datetime(readonly=True)
-    finished_at = fields.Datetime(readonly=True)
 
     def _compute_display_name(self):
         for job in self:
@@ -53,12 +47,11 @@ class McpAiJob(models.Model):
         """One job per record of ``records`` (whose env is the triggering user's), then wake the cron."""
         env = records.env
         batch = uuid.uuid4().hex
-        jobs = self.sudo().create([{
+        jobs = self.sudo()._enqueue_job([{
             "action_id": action.id, "res_model": record._name, "res_id": record.id,
             "record_name": record.display_name, "user_id": env.user.id, "company_id": env.company.id,
             "batch": batch,
         } for record in records])
-        self.env.ref("mcp_ai_engine.ir_cron_ai_jobs")._trigger()
         return jobs
 
     def action_retry(self):
@@ -71,37 +64,20 @@ class McpAiJob(models.Model):
                 raise AccessError(_("Only the user who started a job, or an MCP administrator, can retry it."))
         self.sudo().write({"state": "queued", "batch": uuid.uuid4().hex, "error": False, "answer": False,
                            "outcome": False, "log_id": False, "started_at": False, "finished_at": False})
-        self.env.ref("mcp_ai_engine.ir_cron_ai_jobs")._trigger()
+        self._job_trigger()
         return True
 
     @api.model
     def _cron_process(self):
-        """Run queued jobs one by one, each in its own transaction, within a time budget."""
-        deadline = time.monotonic() + RUN_BUDGET_SECONDS
-        self._fail_interrupted()
-        done = 0
-        while time.monotonic() < deadline:
-            self.env.cr.execute(SQL(
-                "SELECT id FROM mcp_ai_job WHERE state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"))
-            row = self.env.cr.fetchone()
-            if not row:
-                break
-            job = self.browse(row[0])
-            job.write({"state": "running", "started_at": fields.Datetime.now()})
-            self.env.cr.commit()
-            job.with_context(lang=job.user_id.lang)._process()
-            self.env.cr.commit()
-            done += 1
-        remaining = self.search_count([("state", "=", "queued")])
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        """Run queued jobs with the shared runner (see ``mcp.job.mixin``)."""
+        return self._cron_run()
 
-    @api.model
-    def _fail_interrupted(self):
-        """Jobs left running by a worker that stopped are failed (and can be retried)."""
-        limit = fields.Datetime.now() - timedelta(seconds=RUN_BUDGET_SECONDS * 3)
-        for job in self.search([("state", "=", "running"), ("started_at", "<", limit)]):
-            job = job.with_context(lang=job.user_id.lang)
-            job._finish_failed(job.env._("Interrupted: the worker running it stopped. Retry the job."), None)
+    def _run_job(self):
+        self.with_context(lang=self.user_id.lang)._process()
+
+    def _job_failed(self, message):
+        """A job the runner gave up on (interrupted): failed, and its batch reported."""
+        self._finish_failed(message, None)
 
     # ------------------------------------------------------------------
     # One job

@@ -27,6 +27,7 @@ from . import mcp_tools_workflows
 from . import mcp_tool_users
 from . import mcp_tools_server_actions
 from . import mcp_export
+from . import mcp_job_mixin
 from . import mcp_job
 from . import mcp_job_result
 from . import mcp_tools_jobs

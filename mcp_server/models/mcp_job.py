@@ -8,45 +8,34 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib.call_context import CallContext
-from ..lib.own_transaction import own_transaction
+from .mcp_job_mixin import FINAL_STATES, JobCancelled
 from .mcp_session import credential_ref, recorded_credential
 
 _logger = logging.getLogger(__name__)
 
-STATES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed"),
-          ("cancelled", "Cancelled")]
-FINAL_STATES = ("done", "failed", "cancelled")
-RUN_BUDGET_SECONDS = 240
-
-
-class JobCancelled(Exception):
-    """Raised from a progress report when the job was cancelled: rolls the tool back."""
+PROGRESS_REPORT_SECONDS = 0.3
 
 
 class McpJob(models.Model):
+    """A tool call run in the background: replayed by the runner with the credential it was queued with,
+    re-checked (still active, its profile as it is now)."""
+
     _name = "mcp.job"
+    _inherit = ["mcp.job.mixin"]
     _description = "MCP Background Job"
     _order = "id desc"
+    _job_cron_xmlid = "mcp_server.ir_cron_run_jobs"
 
     name = fields.Char(compute="_compute_name")
     tool = fields.Char(required=True, readonly=True)
     arguments = fields.Text(readonly=True)
-    state = fields.Selection(STATES, default="queued", required=True, readonly=True, index=True)
-    progress = fields.Float(readonly=True, help="Percentage done.")
-    progress_message = fields.Char(readonly=True)
     result = fields.Text(readonly=True, help="The tool result (JSON).")
-    error = fields.Text(readonly=True)
-    cancel_requested = fields.Boolean(readonly=True)
-    user_id = fields.Many2one("res.users", required=True, readonly=True, ondelete="cascade", index=True)
     key_id = fields.Many2one("mcp.api.key", readonly=True, ondelete="cascade")
     profile_id = fields.Many2one("mcp.access.profile", readonly=True, ondelete="set null")
     credential = fields.Text(readonly=True, help="The credential the job runs with (no secret).")
     credential_ref = fields.Char(readonly=True, index=True)
     session_id = fields.Char(readonly=True, index=True)
     request_id = fields.Char(readonly=True, help="JSON-RPC id of the call, for notifications/cancelled.")
-    started_at = fields.Datetime(readonly=True)
-    finished_at = fields.Datetime(readonly=True)
-    attempts = fields.Integer(readonly=True)
 
     @api.depends("tool")
     def _compute_name(self):
@@ -59,7 +48,7 @@ class McpJob(models.Model):
     @api.model
     def _enqueue(self, spec, arguments, call, request_id=None):
         credential = recorded_credential(call.credential)
-        job = self.create({
+        job = self._enqueue_job({
             "tool": spec.name,
             "arguments": json.dumps(arguments),
             "user_id": call.credential["user_id"],
@@ -70,7 +59,6 @@ class McpJob(models.Model):
             "session_id": call.session_id,
             "request_id": None if request_id is None else str(request_id),
         })
-        self.env.ref("mcp_server.ir_cron_run_jobs")._trigger()
         return job
 
     def _status_for_agent(self):
@@ -95,14 +83,6 @@ class McpJob(models.Model):
         return {"content": [{"type": "text", "text": text}], "structuredContent": status,
                 "isError": self.state == "cancelled"}
 
-    def _request_cancel(self):
-        """Cancel now when queued; ask a running job to stop at its next progress report."""
-        for job in self:
-            if job.state == "queued":
-                job.write({"state": "cancelled", "finished_at": fields.Datetime.now()})
-            elif job.state == "running":
-                job.cancel_requested = True
-
     def action_cancel(self):
         self._request_cancel()
         return True
@@ -114,7 +94,7 @@ class McpJob(models.Model):
                 raise UserError(_("Only failed or cancelled jobs can be retried."))
             job.write({"state": "queued", "progress": 0.0, "progress_message": False, "error": False,
                        "result": False, "cancel_requested": False, "started_at": False, "finished_at": False})
-        self.env.ref("mcp_server.ir_cron_run_jobs")._trigger()
+        self._job_trigger()
         return True
 
     # ------------------------------------------------------------------
@@ -122,33 +102,14 @@ class McpJob(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_run_jobs(self):
-        """Run queued jobs one by one, each committed on its own, within a time budget."""
-        deadline = time.monotonic() + RUN_BUDGET_SECONDS
-        self._fail_interrupted_jobs()
-        while time.monotonic() < deadline:
-            self.env.cr.execute(SQL(
-                """SELECT id FROM mcp_job WHERE state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"""))
-            row = self.env.cr.fetchone()
-            if not row:
-                return
-            job = self.browse(row[0])
-            job.write({"state": "running", "started_at": fields.Datetime.now(), "attempts": job.attempts + 1})
-            self.env.cr.commit()
-            outcome = job._execute()
-            # The tool's work is committed before the job's final state is written from a fresh snapshot:
-            # progress reports updated the job row meanwhile, in transactions of their own.
-            self.env.cr.commit()
-            job.invalidate_recordset()
-            job._finish(outcome)
-            self.env.cr.commit()
+        """Run queued jobs with the shared runner (see ``mcp.job.mixin``)."""
+        return self._cron_run()
 
-    @api.model
-    def _fail_interrupted_jobs(self):
-        """Jobs left running by a worker that died are marked failed (they can be retried)."""
-        self.env.cr.execute(SQL(
-            """UPDATE mcp_job SET state = 'failed', error = %s, finished_at = (now() at time zone 'UTC')
-                WHERE state = 'running' AND started_at < (now() at time zone 'UTC') - make_interval(secs => %s)""",
-            _("Interrupted: the worker running this job stopped. Retry it."), RUN_BUDGET_SECONDS * 3))
+    def _run_job(self):
+        return self._execute()
+
+    def _finish_job(self, outcome):
+        self._finish(outcome)
 
     def _run(self):
         """Run the job now, in the current transaction."""
@@ -208,23 +169,17 @@ class McpJob(models.Model):
             "error": outcome["audit_error"], "duration_ms": outcome["duration_ms"]})
 
     def _progress_reporter(self):
-        """A callback that publishes progress at once (own transaction) and stops a cancelled job."""
-        job_id, env = self.id, self.env
+        """The tool's progress callback ``(done, total, message=None)``: publishes at most every
+        ``PROGRESS_REPORT_SECONDS`` (and the last step), and stops a cancelled job (:class:`JobCancelled`)."""
+        job = self
         last = {"at": 0.0}
 
         def report(done, total, message=None):
             now = time.monotonic()
-            if now - last["at"] < 0.3 and done < total:
+            if now - last["at"] < PROGRESS_REPORT_SECONDS and done < total:
                 return
             last["at"] = now
-            percent = round(done * 100.0 / total, 1) if total else 0.0
-            with own_transaction(env) as cr:
-                cr.execute(SQL(
-                    """UPDATE mcp_job SET progress = %s, progress_message = %s WHERE id = %s
-                       RETURNING cancel_requested""", percent, message, job_id))
-                row = cr.fetchone()
-            if row and row[0]:
-                raise JobCancelled()
+            job._report_progress(done, total, message)
 
         return report
 

@@ -6,10 +6,13 @@ import time
 from odoo import api, models
 
 from ..lib import jsonrpc
+from ..lib.job_watch import JobWatch
+from .mcp_job_mixin import FINAL_STATES
 
 # Below Odoo's default limit_time_real (120 s), past which a worker handling the request is killed.
 STREAM_SECONDS = 60
-STREAM_POLL_SECONDS = 0.25
+# The job is read again after this long without a notification (a missed one only delays the stream).
+STREAM_WAKE_SECONDS = 2.0
 
 
 def sse_event(message):
@@ -26,7 +29,9 @@ class McpServerStream(models.AbstractModel):
     def _job_event_stream(self, call):
         """Progress notifications of a job, then the JSON-RPC response.
 
-        Runs after the request's cursor is closed, so it polls the job with short-lived cursors of its own,
+        Runs after the request's cursor is closed, on one database connection of its own for the stream's
+        lifetime: it reads the job when the runner announces a change (PostgreSQL NOTIFY on ``JOB_CHANNEL``,
+        sent when a progress report or the final state commits), at least every ``STREAM_WAKE_SECONDS``,
         and stops after ``STREAM_SECONDS`` with a 'still running' result that names the job.
         """
         registry = self.env.registry
@@ -39,21 +44,22 @@ class McpServerStream(models.AbstractModel):
             yield from (sse_event(message) for message in early)
             deadline = time.monotonic() + STREAM_SECONDS
             last_progress = None
-            while True:
-                with registry.cursor() as cr:
-                    job = api.Environment(cr, uid, context)["mcp.job"].sudo().browse(job_id)
+            with JobWatch(registry.db_name, "mcp_job", job_id) as watch:
+                while True:
+                    job = api.Environment(watch.cr, uid, context)["mcp.job"].sudo().browse(job_id)
                     state, progress, message = job.state, job.progress, job.progress_message
-                    finished = state in ("done", "failed", "cancelled") or time.monotonic() > deadline
+                    finished = state in FINAL_STATES or time.monotonic() > deadline
                     result = job._tool_result() if finished else None
-                if progress != last_progress and not finished:
-                    last_progress = progress
-                    params = {"progressToken": progress_token, "progress": progress, "total": 100}
-                    if message:
-                        params["message"] = message
-                    yield sse_event({"jsonrpc": "2.0", "method": "notifications/progress", "params": params})
-                if finished:
-                    yield sse_event(jsonrpc.result_response(request_id, shape(result)))
-                    return
-                time.sleep(STREAM_POLL_SECONDS)
+                    watch.end_read()
+                    if progress != last_progress and not finished:
+                        last_progress = progress
+                        params = {"progressToken": progress_token, "progress": progress, "total": 100}
+                        if message:
+                            params["message"] = message
+                        yield sse_event({"jsonrpc": "2.0", "method": "notifications/progress", "params": params})
+                    if finished:
+                        yield sse_event(jsonrpc.result_response(request_id, shape(result)))
+                        return
+                    watch.wait(min(STREAM_WAKE_SECONDS, max(deadline - time.monotonic(), 0.0) + 0.01))
 
         return stream()

@@ -17,3 +17,4 @@ from . import test_analytics_time
 from . import test_workflow_actions
 from . import test_protocol_rules
 from . import test_untrusted_input
+from . import test_job_runner

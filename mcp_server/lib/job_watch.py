@@ -1,0 +1,53 @@
+"""Waiting for a background job to change without polling the database: one connection, LISTEN/NOTIFY."""
+import select
+import time
+
+from odoo import sql_db
+from odoo.tools import SQL
+
+JOB_CHANNEL = "mcp_job_changed"
+
+
+class JobWatch:
+    """A connection of its own that LISTENs to ``JOB_CHANNEL`` for one job (``<table>:<id>`` payloads).
+
+    Use as a context manager: ``cr`` reads the job (call :meth:`end_read` after reading, so the next read
+    sees what was committed since), :meth:`wait` blocks until the job changes or ``timeout`` seconds pass.
+    The connection goes back to Odoo's pool, no longer listening, when the block ends.
+    """
+
+    def __init__(self, db_name, table, job_id):
+        self.db_name = db_name
+        self.payload = "%s:%s" % (table, job_id)
+        self.cr = None
+
+    def __enter__(self):
+        self.cr = sql_db.db_connect(self.db_name).cursor()
+        self.cr.execute(SQL("LISTEN %s", SQL.identifier(JOB_CHANNEL)))
+        self.cr.commit()
+        return self
+
+    def __exit__(self, *exc_info):
+        try:
+            self.cr.rollback()
+            self.cr.execute(SQL("UNLISTEN *"))
+            self.cr.commit()
+        finally:
+            self.cr.close()
+
+    def end_read(self):
+        """End the read's transaction: the next read takes a new snapshot (and notifications get through)."""
+        self.cr.rollback()
+
+    def wait(self, timeout):
+        """Return True when the job was announced changed within ``timeout`` seconds, else False."""
+        connection = self.cr._cnx
+        deadline = time.monotonic() + timeout
+        while True:
+            connection.poll()
+            notified = any(notify.payload == self.payload for notify in connection.notifies)
+            connection.notifies.clear()
+            remaining = deadline - time.monotonic()
+            if notified or remaining <= 0:
+                return notified
+            select.select([connection], [], [], remaining)
