@@ -189,6 +189,21 @@ class TestAiAction(AiCase):
             self.env["mcp.ai.job"]._cron_process()
         self.assertEqual(self.jobs(action).state, "done")
 
+    def test_a_job_left_running_by_a_stopped_worker_is_failed_and_reported(self):
+        action = self.make_action()
+        self.run_action(action, self.partner)
+        job = self.jobs(action)
+        job.write({"state": "running", "attempts": 1,
+                   "started_at": fields.Datetime.subtract(fields.Datetime.now(), hours=1)})
+        with patch.object(self.env.cr, "commit", lambda: None):
+            self.assertEqual(self.env["mcp.ai.job"]._cron_process(), 0)
+        self.assertEqual(job.state, "failed")
+        self.assertIn("Interrupted", job.error)
+        self.assertFalse(self.server.requests, "the interrupted job is not run again")
+        [payload] = self.notifications(self.user)
+        self.assertEqual(payload["type"], "danger")
+        self.assertIn("Interrupted", payload["message"])
+
     def test_retry_a_failed_job(self):
         action = self.make_action()
         self.run_action(action, self.partner)
