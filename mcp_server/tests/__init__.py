@@ -18,3 +18,4 @@ from . import test_workflow_actions
 from . import test_protocol_rules
 from . import test_untrusted_input
 from . import test_job_runner
+from . import test_translations
