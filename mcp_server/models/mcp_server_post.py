@@ -239,6 +239,10 @@ class McpServerPost(models.AbstractModel):
     # ------------------------------------------------------------------
     # Answering a request
     # ------------------------------------------------------------------
+    def _audit_call_keys(self):
+        """Keys of ``call.audit`` a tool fills that go on the audit row; addons adding audit columns extend it."""
+        return ("tool", "model", "record_ids")
+
     def _answer(self, call, method, params, audit):
         started = time.perf_counter()
         headers, reply, result = {}, None, None
@@ -270,7 +274,8 @@ class McpServerPost(models.AbstractModel):
             else:
                 response = reply.payload
                 audit.update(status="denied", error=(reply.payload or {}).get("error", {}).get("message"))
-        audit.update({k: v for k, v in call.audit.items() if k in ("tool", "model", "record_ids")})
+        keys = self._audit_call_keys()
+        audit.update({k: v for k, v in call.audit.items() if k in keys})
         audit["response"] = response
         audit["duration_ms"] = (time.perf_counter() - started) * 1000.0
         if "session_id" in headers:

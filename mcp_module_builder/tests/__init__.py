@@ -1,0 +1,4 @@
+from . import test_folder
+from . import test_rendering
+from . import test_spec_validation
+from . import test_tools
