@@ -14,8 +14,10 @@ class McpGeneratedModule(models.Model):
     spec_json = fields.Text(string="Installed specification", readonly=True)
     spec_hash = fields.Char(string="Specification SHA-256", readonly=True)
     version = fields.Char(readonly=True)
-    module_id = fields.Many2one("ir.module.module", string="Odoo module", readonly=True, ondelete="set null")
-    state = fields.Selection(related="module_id.state", string="Install state")
+    # Computed by name: the module's row is created by another transaction than the one recording the install.
+    module_id = fields.Many2one("ir.module.module", string="Odoo module", compute="_compute_module_id")
+    state = fields.Selection(lambda self: self.env["ir.module.module"]._fields["state"].selection,
+                             string="Install state", compute="_compute_module_id")
     build_ids = fields.One2many("mcp.module.build", "generated_module_id", string="Builds", readonly=True)
     installed_build_id = fields.Many2one("mcp.module.build", string="Installed build", readonly=True)
     installed_by_id = fields.Many2one("res.users", string="Installed by", readonly=True)
@@ -23,18 +25,25 @@ class McpGeneratedModule(models.Model):
 
     _sql_constraints = [("name_unique", "unique(name)", "A generated module has one record.")]
 
+    @api.depends("name")
+    def _compute_module_id(self):
+        modules = self.env["ir.module.module"].search([("name", "in", self.mapped("name"))])
+        by_name = {module.name: module for module in modules}
+        for generated in self:
+            generated.module_id = by_name.get(generated.name, modules.browse())
+            generated.state = generated.module_id.state
+
     @api.model
     def _for_name(self, name):
         return self.search([("name", "=", name)], limit=1)
 
-    def _record_install(self, build, module_id):
-        """Note that ``build`` is now what this module (``ir.module.module`` id ``module_id``) runs."""
+    def _record_install(self, build):
+        """Note that ``build`` is now what this module runs."""
         self.write({
             "title": build.title,
             "spec_json": build.spec_json,
             "spec_hash": build.spec_hash,
             "version": json.loads(build.spec_json)["version"],
-            "module_id": module_id,
             "installed_build_id": build.id,
             "installed_by_id": self.env.uid,
             "installed_at": fields.Datetime.now(),

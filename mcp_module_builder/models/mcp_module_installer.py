@@ -7,11 +7,13 @@ the other workers), and a cursor of the new registry reads what it added. The re
 the outcome in its own transaction.
 """
 import json
+import sys
 
 import psycopg2
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
+from odoo.models import MetaModel
 from odoo.modules.registry import Registry
 from odoo.tools import str2bool
 
@@ -20,6 +22,18 @@ from ..lib.spec_validator import Catalog, SpecValidator
 
 PARAM_ENABLED = "mcp_module_builder.enabled"
 PARAM_FOLDER = "mcp_module_builder.folder"
+
+
+def forget_python_code(name):
+    """Make the next registry import module ``name``'s Python code again (a new version of its models).
+
+    Odoo imports an addon's code once per process; only this process re-imports it. Other workers of a
+    prefork server keep the previous code of an upgraded module until they restart.
+    """
+    MetaModel.module_to_models.pop(name, None)
+    package = "odoo.addons.%s" % name
+    for qualname in [key for key in sys.modules if key == package or key.startswith(package + ".")]:
+        del sys.modules[qualname]
 
 
 class McpModuleInstaller(models.AbstractModel):
@@ -71,6 +85,7 @@ class McpModuleInstaller(models.AbstractModel):
         self._check_can_operate(build, upgrade)
         build._write_to(self._builder_settings()["folder"])
         self._mark_module(build.name, upgrade)
+        forget_python_code(build.name)
         try:
             Registry.new(self.env.cr.dbname, update_module=True)
         except Exception as exc:  # noqa: BLE001 (any failure to load the module is reported)
@@ -78,7 +93,7 @@ class McpModuleInstaller(models.AbstractModel):
             raise UserError(_("Odoo could not load %(module)s: %(error)s", module=build.name,
                               error=str(exc)[:500])) from None
         report = self._loaded_report(build.name)
-        build.generated_module_id._record_install(build, report.pop("module_id"))
+        build.generated_module_id._record_install(build)
         build.write({"state": "upgraded" if upgrade else "installed", "error": False})
         return report
 
@@ -111,6 +126,6 @@ class McpModuleInstaller(models.AbstractModel):
             data = env["ir.model.data"].search([("module", "=", name), ("model", "in", ("ir.model", "ir.ui.menu"))])
             model_ids = [row.res_id for row in data if row.model == "ir.model"]
             menu_ids = [row.res_id for row in data if row.model == "ir.ui.menu"]
-            return {"module_id": module.id, "state": module.state,
+            return {"state": module.state,
                     "models": sorted(env["ir.model"].browse(model_ids).mapped("model")),
                     "menus": sorted(env["ir.ui.menu"].browse(menu_ids).mapped("complete_name"))}
