@@ -151,6 +151,14 @@ def test_build_install_use_upgrade_uninstall(builder_server):
     assert [(m["name"], m["version"], m["spec_hash"]) for m in listed] == [
         ("e2e_equipment_loans", "1.1.0", rebuilt["spec_hash"])]
 
+    with psycopg2.connect(dbname=server["database"]) as connection, connection.cursor() as cr:
+        cr.execute("SELECT tool, status, module_spec_hash FROM mcp_audit_log WHERE tool IN "
+                   "('install_module', 'upgrade_module') ORDER BY id")
+        audited = cr.fetchall()
+    connection.close()
+    assert audited == [("install_module", "success", built["spec_hash"]),
+                       ("install_module", "tool_error", rebuilt["spec_hash"]),
+                       ("upgrade_module", "success", rebuilt["spec_hash"])]
     module_ids = _jsonrpc(server, "ir.module.module", "search", [["name", "=", "e2e_equipment_loans"]])
     _jsonrpc(server, "ir.module.module", "button_immediate_uninstall", module_ids)
     assert _jsonrpc(server, "ir.model", "search", [["model", "like", "e2e_equipment."]]) == []

@@ -74,7 +74,9 @@ class McpModuleInstaller(models.AbstractModel):
             raise UserError(_("%s is not an installed module of the module builder: use install_module.", build.name))
         if not upgrade and state in ("installed", "to upgrade", "to install"):
             raise UserError(_("%s is already installed: build its new version and use upgrade_module.", build.name))
-        _spec, errors = self._validate(json.loads(build.spec_json), build.name if upgrade else None)
+        # A module this builder installed before (maybe uninstalled since) is not a name clash with itself.
+        own_module = build.name if generated.installed_build_id else None
+        _spec, errors = self._validate(json.loads(build.spec_json), own_module)
         if errors:
             raise UserError(_("The build's specification is no longer valid here: %s",
                               "; ".join("%(path)s: %(message)s" % error for error in errors[:10])))
