@@ -34,6 +34,13 @@ def json_path(parts):
     return "$" + "".join("[%d]" % part if isinstance(part, int) else ".%s" % part for part in parts)
 
 
+def relation_table(model_name, comodel, catalog):
+    """Odoo's default table of a Many2many field between these models."""
+    model = catalog.env.registry.get(comodel)
+    cotable = model._table if model is not None else comodel.replace(".", "_")
+    return "%s_%s_rel" % tuple(sorted([model_name.replace(".", "_"), cotable]))
+
+
 def default_label(name):
     """``borrower_id`` → ``Borrower``, ``tag_ids`` → ``Tags``, ``date_start`` → ``Date start``."""
     base = re.sub(r"_ids$", "s", re.sub(r"_id$", "", name))
@@ -94,14 +101,34 @@ class SpecValidator:
             return None, self.errors
         self.check_module(spec)
         spec = self.normalise(copy.deepcopy(spec))
-        specs_by_name = {}
+        specs_by_name, tables = {}, set()
         for index, model in enumerate(spec["models"]):
-            if model["name"] in specs_by_name:
-                self.error(["models", index, "name"], "Model %s is declared twice." % model["name"])
+            if model["name"] in specs_by_name or model["name"].replace(".", "_") in tables:
+                self.error(["models", index, "name"], "Model %s (or its table) is declared twice." % model["name"])
             specs_by_name[model["name"]] = model
+            tables.add(model["name"].replace(".", "_"))
         for index, model in enumerate(spec["models"]):
             ModelChecker(self, ["models", index], model, specs_by_name).check()
+        self.check_required_cycles(spec)
         return (None, self.errors) if self.errors else (spec, [])
+
+    def check_required_cycles(self, spec):
+        """Required Many2one fields between the spec's models must leave one model to create first."""
+        links = {model["name"]: [(index, f["comodel"]) for index, f in enumerate(model["fields"])
+                                 if f["type"] == "many2one" and f["required"] and f.get("comodel")]
+                 for model in spec["models"]}
+        for model_index, model in enumerate(spec["models"]):
+            for field_index, comodel in links[model["name"]]:
+                seen, queue = set(), [comodel]
+                while queue:
+                    current = queue.pop()
+                    if current == model["name"]:
+                        self.error(["models", model_index, "fields", field_index, "required"],
+                                   "Required Many2one fields form a cycle: no record could be created first.")
+                        break
+                    if current not in seen:
+                        seen.add(current)
+                        queue += [target for _index, target in links.get(current, [])]
 
     @staticmethod
     def normalise(spec):
@@ -218,6 +245,9 @@ class ModelChecker:
         if comodel not in self.specs and not catalog.concrete_model(comodel):
             self.error([*path, "comodel"], "Unknown model %s: use a model of this spec or an existing one." % comodel)
             return
+        if kind == "many2many" and len(relation_table(self.model["name"], comodel, catalog)) > 63:
+            self.error([*path, "comodel"], "The Many2many table's name would pass PostgreSQL's 63 characters: "
+                                           "use shorter model names.")
         if kind == "many2many" and comodel == self.model["name"]:
             self.error([*path, "comodel"], "A Many2many field to its own model is not supported.")
         if kind == "many2many":

@@ -90,6 +90,18 @@ class TestSpecValidation(TransactionCase):
         del self.field(spec, 1, 1)["comodel"]
         self.assertSpecError(spec, "$.models[1].fields[1].comodel", "needs a comodel")
 
+    def test_required_cycles_and_long_tables(self):
+        spec = two_model_spec()
+        spec["models"][0]["fields"].append({"name": "last_loan_id", "type": "many2one",
+                                            "comodel": "equipment.loan", "required": True})
+        self.assertSpecError(spec, "$.models[0].fields[4].required", "form a cycle")
+        spec = two_model_spec()
+        spec["models"][0]["name"] = "equipment.%s" % ("x" * 50)
+        spec["models"][1]["fields"][1]["comodel"] = spec["models"][0]["name"]
+        spec["models"][0]["fields"][3]["comodel"] = "equipment.loan"
+        spec["models"][0]["fields"].append({"name": "user_ids", "type": "many2many", "comodel": "res.users"})
+        self.assertSpecError(spec, "$.models[0].fields[4].comodel", "63 characters")
+
     def test_defaults_and_options(self):
         spec = two_model_spec()
         self.field(spec, 1, 5)["default"] = "seven"
