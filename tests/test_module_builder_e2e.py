@@ -174,6 +174,9 @@ def test_generated_module_tests_pass(builder_server):
         for field in model["fields"]:
             if "comodel" in field:
                 field["comodel"] = field["comodel"].replace("e2e_equipment.", "e2e_tested.")
+    # A required link to an existing model that has no record yet in a fresh database: the test makes one.
+    spec["models"][1]["fields"].append({"name": "tag_id", "type": "many2one", "comodel": "res.partner.category",
+                                        "required": True})
     built = admin.ok("build_module", spec=spec)
     archive = _resource_zip(admin, built["uri"])
     folder = tempfile.mkdtemp(prefix="generated-tests-")

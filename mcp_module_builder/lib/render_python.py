@@ -59,7 +59,9 @@ def create_record(env, model_name, depth=0):
         if comodel in VALUES and depth < 3:
             values[field_name] = create_record(env, comodel, depth + 1)[0].id
         else:
-            values[field_name] = env[comodel].search([], limit=1).id
+            records = env[comodel]
+            linked = records.search([], limit=1)
+            values[field_name] = (linked or records.create({records._rec_name: "Test"})).id
     record = env[model_name].create(values)
     return record, {k: v for k, v in values.items() if k not in REQUIRED_LINKS[model_name]}
 ''')

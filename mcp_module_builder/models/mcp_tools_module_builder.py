@@ -51,7 +51,7 @@ class McpToolsModuleBuilder(models.AbstractModel):
         if errors:
             raise ToolError(_("The specification has %(count)s error(s):\n%(errors)s", count=len(errors),
                               errors=format_errors(errors)))
-        return normalised, bool(own_module)
+        return normalised, bool(own_module) and installed.state == "installed"
 
     @mcp_tool(
         "validate_module_spec", "Validate a module specification",
