@@ -66,6 +66,7 @@ def create_record(env, model_name, depth=0):
     return record, {k: v for k, v in values.items() if k not in REQUIRED_LINKS[model_name]}
 ''')
 
+AUTHOR = "Generated with the MCP module builder"
 SAMPLE_VALUES = {"char": "Test value", "text": "Test text", "integer": 7, "float": 2.5, "monetary": 12.5,
                  "boolean": True, "date": "2026-01-15", "datetime": "2026-01-15 10:00:00"}
 FIELD_CLASSES = {"char": "Char", "integer": "Integer", "float": "Float", "monetary": "Monetary",
@@ -201,7 +202,7 @@ def pretty(value, indent=0):
 def render_manifest(spec, data_files):
     manifest = {
         "name": spec["title"], "summary": spec["summary"], "version": "18.0.%s" % spec["version"],
-        "category": spec["category"], "license": "LGPL-3", "author": "Generated with the MCP module builder",
+        "category": spec["category"], "license": "LGPL-3", "author": AUTHOR,
         "depends": spec["depends"], "data": data_files, "installable": True, "application": True,
     }
     # A manifest is a bare expression: Odoo reads it with ast.literal_eval.

@@ -1,4 +1,5 @@
 """One build: a validated spec, its hash, the generated module as a ZIP, and what became of it."""
+import ast
 import base64
 import io
 import json
@@ -11,6 +12,17 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.builder import module_files, spec_hash, zip_module
+from ..lib.render_python import AUTHOR
+
+
+def made_by_builder(folder):
+    """Whether the module in ``folder`` was written by this builder (its manifest says so)."""
+    try:
+        with open(os.path.join(folder, "__manifest__.py"), encoding="utf-8") as manifest:
+            return ast.literal_eval(manifest.read()).get("author") == AUTHOR
+    except (OSError, ValueError, SyntaxError, AttributeError):
+        return False
+
 
 STATES = [("built", "Built"), ("installed", "Installed"), ("upgraded", "Upgraded"), ("failed", "Failed")]
 
@@ -63,7 +75,7 @@ class McpModuleBuild(models.Model):
         """Put the build's module folder under ``folder``, replacing a previous version whole."""
         self.ensure_one()
         target = os.path.join(folder, self.name)
-        if os.path.exists(target) and not self.generated_module_id.installed_build_id:
+        if os.path.exists(target) and not made_by_builder(target):
             raise UserError(_("%s already exists in the generated modules folder and was not installed by the "
                               "module builder: remove it or choose another name.", target))
         staging = tempfile.mkdtemp(prefix=".%s-" % self.name, dir=folder)
@@ -74,10 +86,8 @@ class McpModuleBuild(models.Model):
                     if parts[0] != self.name or ".." in parts or info.filename.startswith("/"):
                         raise UserError(_("Unexpected path in the build's ZIP: %s", info.filename[:100]))
                 archive.extractall(staging)
-            previous = None
             if os.path.exists(target):
-                previous = os.path.join(staging, "previous")
-                os.rename(target, previous)
+                os.rename(target, os.path.join(staging, "previous"))
             os.rename(os.path.join(staging, self.name), target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

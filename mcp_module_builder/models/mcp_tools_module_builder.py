@@ -44,14 +44,19 @@ class McpToolsModuleBuilder(models.AbstractModel):
     @api.model
     def _checked_spec(self, call, spec):
         """The normalised spec and whether it replaces a module of the builder; errors raise a ToolError."""
-        installed = self.env["mcp.generated.module"]._for_name(spec.get("name")) if isinstance(
-            spec.get("name"), str) else None
-        own_module = installed.name if installed and installed.installed_build_id else None
-        normalised, errors = self.env["mcp.module.installer"]._validate(spec, own_module)
+        generated = self._builder_module(spec)
+        normalised, errors = self.env["mcp.module.installer"]._validate(spec, generated.name or None)
         if errors:
             raise ToolError(_("The specification has %(count)s error(s):\n%(errors)s", count=len(errors),
                               errors=format_errors(errors)))
-        return normalised, bool(own_module) and installed.state == "installed"
+        return normalised, generated.state == "installed"
+
+    @api.model
+    def _builder_module(self, spec):
+        """The module of this spec's name that the builder installed before (maybe since uninstalled), if any."""
+        name = spec.get("name")
+        generated = self.env["mcp.generated.module"]._for_name(name) if isinstance(name, str) else None
+        return generated if generated and generated.installed_build_id else self.env["mcp.generated.module"]
 
     @mcp_tool(
         "validate_module_spec", "Validate a module specification",
@@ -62,8 +67,7 @@ class McpToolsModuleBuilder(models.AbstractModel):
         {"type": "object", "properties": {"valid": {"type": "boolean"}, "spec": {"type": "object"},
                                           "errors": ERRORS_OUTPUT}, "required": ["valid", "errors"]})
     def _tool_validate_module_spec(self, call, args):
-        installed = self.env["mcp.generated.module"]._for_name(args["spec"].get("name") or "")
-        own_module = installed.name if installed.installed_build_id else None
+        own_module = self._builder_module(args["spec"]).name or None
         normalised, errors = self.env["mcp.module.installer"]._validate(args["spec"], own_module)
         if errors:
             return {"valid": False, "errors": errors}

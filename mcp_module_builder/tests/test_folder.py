@@ -4,11 +4,12 @@ import shutil
 import tempfile
 
 import odoo
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
 
 from ..lib.folder import folder_problem
+from .common import two_model_spec
 
 
 @tagged("post_install", "-at_install")
@@ -42,3 +43,20 @@ class TestFolder(TransactionCase):
             self.env["res.config.settings"].create({
                 "mcp_module_builder_enabled": True, "mcp_module_builder_folder": "/nonexistent/generated"})
         self.assertIn("does not exist", str(caught.exception))
+
+    def test_write_replaces_only_builder_modules(self):
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder)
+        spec, _errors = self.env["mcp.module.installer"]._validate(two_model_spec())
+        build = self.env["mcp.module.build"]._create_from_spec(spec, False)
+        target = build._write_to(folder)
+        self.assertTrue(os.path.isfile(os.path.join(target, "models", "equipment_loan.py")))
+        with open(os.path.join(target, "stale.txt"), "w") as stale:
+            stale.write("from an older version")
+        build._write_to(folder)
+        self.assertFalse(os.path.exists(os.path.join(target, "stale.txt")), "a new version replaces the folder")
+        self.assertEqual(sorted(os.listdir(folder)), ["equipment_loans"], "no staging folder is left behind")
+        shutil.rmtree(target)
+        os.makedirs(target)
+        with self.assertRaises(UserError):
+            build._write_to(folder)
