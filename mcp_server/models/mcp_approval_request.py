@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..lib.call_context import CallContext
+from ..services import RecordAccess
 from .mcp_session import credential_ref, recorded_credential
 
 _logger = logging.getLogger(__name__)
@@ -85,8 +86,8 @@ class McpApprovalRequest(models.Model):
             "%(approvers)s and expires at %(expires)s UTC. Call get_approval_status with approval_id %(id)s to "
             "follow it; once approved, the operation runs exactly as submitted.",
             summary=summary, id=request.id,
-            approvers=", ".join(dict.fromkeys(self.env["mcp.tool.registry"].with_user(call.credential["user_id"])
-                                              ._approver_labels(call.policy, approvers))) or _("the administrators"),
+            approvers=", ".join(dict.fromkeys(RecordAccess(self.with_user(call.credential["user_id"]).env, call.policy)
+                                              .approver_labels(approvers))) or _("the administrators"),
             expires=request.expires_at)
         structured = {"status": "pending_approval", "approval_id": request.id, "summary": summary,
                       "expires_at": request.expires_at.isoformat() + "Z"}

@@ -7,6 +7,7 @@ from odoo.tools import html2plaintext
 
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError, ToolError
+from ..services import RecordAccess
 
 MAX_COMPLETIONS = 100
 MAX_MESSAGES = 10
@@ -88,13 +89,12 @@ class McpServerPrompts(models.AbstractModel):
         policy = call.policy
         if not policy.allows("mail.message", "read"):
             return ""
-        registry = self.env["mcp.tool.registry"]
         Message = self.env["mail.message"]
         messages = Message.search(expression.AND([
             [("model", "=", model_name), ("res_id", "=", record_id), ("message_type", "!=", "user_notification")],
             policy.record_domain("mail.message")]), limit=MAX_MESSAGES, order="id desc")
         names = [name for name in ("date", "author_id", "body") if policy.field_allowed(Message, name)]
-        rows, _failed = registry._read_records(messages, names, policy)
+        rows, _failed = RecordAccess(self.env, policy).read(messages, names)
         lines = []
         for row in rows:
             author = row.get("author_id") or {}

@@ -6,6 +6,7 @@ from odoo import _, api, models
 
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError, ToolError
+from ..services import RecordAccess
 from .mcp_session import credential_ref
 
 EXPORT_URI = re.compile(r"^odoo://export/(\d+)$")
@@ -100,8 +101,8 @@ class McpServerResources(models.AbstractModel):
             record_id = int(match.group(2))
             call.note(model=model._name, record_ids=[record_id])
             records = call.policy.check_ids_in_scope(model, [record_id])
-            rows, failed = registry._read_records(
-                records, registry._default_field_names(model, call.policy), call.policy)
+            access = RecordAccess(self.env, call.policy)
+            rows, failed = access.read(records, access.default_field_names(model))
             return dict(rows[0], failed_fields=failed) if failed else rows[0]
         return None
 

@@ -23,7 +23,7 @@ class ToolSpec:
 
     def __init__(self, name, title, description, input_schema, output_schema=None, risk="read",
                  operation=None, idempotent=False, open_world=False, background=False, call_risk=None, parts=None,
-                 frames_data=None):
+                 frames_data=None, paging=None, always_allowed=False):
         if risk not in RISK_LEVELS:
             raise ValueError("unknown risk level %r for tool %s" % (risk, name))
         self.name = name
@@ -57,6 +57,11 @@ class ToolSpec:
         # ``parts(arguments) -> [(tool name, arguments)]``: the tools a composite call stands for. Each part
         # passes the same checks as a direct call of that tool (see ``_gate``).
         self.parts = parts
+        # Record lists cut to the answer cap and shown as a table on request: ``"offset"`` (the next page has
+        # ``next_offset``, as search_read) or ``"ids"`` (the caller reads the other ids, as read); None: no.
+        self.paging = paging
+        # Usable whatever the profile's tool allowlist (e.g. following one's own approval requests).
+        self.always_allowed = always_allowed
         self.method_name = None
         self.module = None
         self._validator = None
@@ -100,13 +105,16 @@ class ToolSpec:
 
 
 def mcp_tool(name, title, description, input_schema, output_schema=None, risk="read", operation=None,
-             idempotent=False, open_world=False, background=False, call_risk=None, parts=None, frames_data=None):
+             idempotent=False, open_world=False, background=False, call_risk=None, parts=None, frames_data=None,
+             paging=None, always_allowed=False):
     """Mark a registry method ``_tool_x(self, call, arguments)`` as the MCP tool ``name``.
+
+    ``paging`` (``"offset"`` or ``"ids"``) and ``always_allowed``: see ``ToolSpec``.
 
     ``frames_data`` (default: read tools) frames the answer's text as data, see ``lib/answer_format``.
     """
     spec = ToolSpec(name, title, description, input_schema, output_schema, risk, operation, idempotent, open_world,
-                    background, call_risk, parts, frames_data)
+                    background, call_risk, parts, frames_data, paging=paging, always_allowed=always_allowed)
 
     def decorate(method):
         spec.method_name = method.__name__

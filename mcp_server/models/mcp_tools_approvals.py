@@ -23,7 +23,8 @@ class McpToolsApprovals(models.AbstractModel):
             "approval_id": {"type": "integer"}, "status": {"type": "string"}, "tool": {"type": "string"},
             "summary": {"type": "string"}, "requested_at": {"type": "string"}, "expires_at": {"type": "string"},
             "decided_by": {"type": "string"}, "decided_at": {"type": "string"}, "note": {"type": "string"},
-            "result": {}}, "required": ["approval_id", "status"]})
+            "result": {}}, "required": ["approval_id", "status"]},
+        always_allowed=True)
     def _tool_get_approval_status(self, call, args):
         request = self.env["mcp.approval.request"].sudo().search(
             [("id", "=", args["approval_id"]), ("credential_ref", "=", credential_ref(call.credential))])
@@ -31,7 +32,7 @@ class McpToolsApprovals(models.AbstractModel):
             raise ToolError(_("No approval request %s was made with this key.", args["approval_id"]))
         status = request._status_for_agent()
         if request.decided_by:
-            status["decided_by"] = self._approver_labels(call.policy, request.decided_by)[0]
+            status["decided_by"] = self._records(call.policy).approver_labels(request.decided_by)[0]
         return status
 
     @api.model

@@ -61,7 +61,7 @@ class McpToolsDocuments(models.AbstractModel):
     def _tool_export_records(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
         call.note(model=model._name)
-        field_names = self._fields_to_read(model, call.policy, args.get("fields"))
+        field_names = self._records(call.policy).fields_to_read(model, args.get("fields"))
         if args.get("fields") and "id" not in args["fields"]:
             field_names.remove("id")  # export exactly the columns asked for
         domain = call.policy.secure_domain(model, args.get("domain"))
@@ -72,7 +72,7 @@ class McpToolsDocuments(models.AbstractModel):
         file_format = args.get("format") or "xlsx"
         labels = model.fields_get(field_names, ["string"])
         header = [labels.get(name, {}).get("string") or name for name in field_names]
-        rows = self._export_rows(records, field_names, call)
+        rows = self._exported_rows(records, field_names, call)
         Export = self.env["mcp.export"]
         content = Export._write_csv(header, rows) if file_format == "csv" else Export._write_xlsx(
             header, rows, model._description or model._name)
@@ -82,12 +82,12 @@ class McpToolsDocuments(models.AbstractModel):
         return self._file_result(call, export, note)
 
     @api.model
-    def _export_rows(self, records, field_names, call):
+    def _exported_rows(self, records, field_names, call):
         """Rows in batches, reporting progress (background jobs) between batches."""
         total = len(records)
         for start in range(0, total, EXPORT_BATCH):
             batch = records[start:start + EXPORT_BATCH]
-            rows, _failed = self._read_records(batch, field_names, call.policy)
+            rows, _failed = self._records(call.policy).read(batch, field_names)
             for row in rows:
                 yield [self._cell(row.get(name)) for name in field_names]
             batch.invalidate_recordset()

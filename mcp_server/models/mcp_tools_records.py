@@ -3,8 +3,8 @@ from odoo import _, api, models
 
 from ..lib.jsonrpc import AccessDeniedByPolicy
 from ..lib.tool_schema import domain_schema
+from ..services.x2many import X2MANY_HELP
 from .mcp_tool_registry import mcp_tool
-from .mcp_tool_x2many import X2MANY_HELP
 from .mcp_tools_records_paging import NAME_SEARCH_MAX
 
 MODEL = {"type": "string", "description": "e.g. res.partner"}
@@ -53,7 +53,7 @@ class McpToolsRecords(models.AbstractModel):
         """``{id: {field: value}}`` of the given fields, as the caller may read them (for dry runs)."""
         readable = [name for name in field_names if policy.field_allowed(records, name)]
         records.invalidate_recordset(readable)
-        rows, _failed = self._read_records(records, ["id", *readable], policy)
+        rows, _failed = self._records(policy).read(records, ["id", *readable])
         return {row.pop("id"): row for row in rows}
 
     @api.model
@@ -129,7 +129,7 @@ class McpToolsRecords(models.AbstractModel):
             "name": model._description,
             "operations": policy.operations(model._name),
             "scope_restricted": bool(policy.record_domain(model._name)),
-            "default_fields": self._default_field_names(model, policy),
+            "default_fields": self._records(policy).default_field_names(model),
             "fields": descriptions,
         }
 
@@ -140,13 +140,13 @@ class McpToolsRecords(models.AbstractModel):
         {"properties": {"model": MODEL, "domain": DOMAIN, "fields": FIELDS, "limit": LIMIT, "offset": OFFSET,
                         "order": ORDER, "format": FORMAT, "include_archived": ARCHIVED, "context": CONTEXT},
          "required": ["model"], "additionalProperties": False},
-        RECORD_LIST_OUTPUT, operation="read")
+        RECORD_LIST_OUTPUT, operation="read", paging="offset")
     def _tool_search_read(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
         if args.get("include_archived"):
             model = model.with_context(active_test=False)
         call.note(model=model._name)
-        field_names = self._fields_to_read(model, call.policy, args.get("fields"))
+        field_names = self._records(call.policy).fields_to_read(model, args.get("fields"))
         domain = call.policy.secure_domain(model, args.get("domain"))
         order = call.policy.check_order(model, args.get("order"))
         limit, notice = self._page_limit(call, args.get("limit"))
@@ -157,7 +157,7 @@ class McpToolsRecords(models.AbstractModel):
         has_more = len(records) > limit
         records = records[:limit]
         call.note(record_ids=records.ids)
-        rows, failed = self._read_records(records, field_names, call.policy, fetched=True)
+        rows, failed = self._records(call.policy).read(records, field_names, fetched=True)
         return self._records_result(model, rows, failed, has_more, offset + len(rows), notice)
 
     @mcp_tool(
@@ -165,13 +165,13 @@ class McpToolsRecords(models.AbstractModel):
         "Read records by id. Ids outside what this key may reach are refused by name.",
         {"properties": {"model": MODEL, "ids": IDS, "fields": FIELDS, "format": FORMAT, "context": CONTEXT},
          "required": ["model", "ids"], "additionalProperties": False},
-        RECORD_LIST_OUTPUT, operation="read")
+        RECORD_LIST_OUTPUT, operation="read", paging="ids")
     def _tool_read(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
         call.note(model=model._name, record_ids=args["ids"])
-        field_names = self._fields_to_read(model, call.policy, args.get("fields"))
+        field_names = self._records(call.policy).fields_to_read(model, args.get("fields"))
         records = call.policy.check_ids_in_scope(model, args["ids"])
-        rows, failed = self._read_records(records, field_names, call.policy)
+        rows, failed = self._records(call.policy).read(records, field_names)
         return self._records_result(model, rows, failed)
 
     @mcp_tool(
@@ -211,14 +211,14 @@ class McpToolsRecords(models.AbstractModel):
             model = model.with_context(active_test=False)
         call.note(model=model._name)
         operator, limit = args.get("operator") or "ilike", args.get("limit") or 8
-        matches = self._name_search(model, call.policy, args["name"], args.get("domain"), operator,
+        matches = self._records(call.policy).name_search(model, args["name"], args.get("domain"), operator,
                                     min(limit, NAME_SEARCH_MAX))
         result = {"model": model._name, "results": [{"id": rid, "name": label} for rid, label in matches]}
         if limit > NAME_SEARCH_MAX:
             result["notice"] = _("limit %(limit)s is over the maximum of %(max)s; at most %(max)s names are "
                                  "returned.", limit=limit, max=NAME_SEARCH_MAX)
         if not matches:
-            archived = self._archived_name_matches(model, call.policy, args["name"], args.get("domain"), operator)
+            archived = self._records(call.policy).archived_matches(model, args["name"], args.get("domain"), operator)
             if archived:
                 result["archived_matches"] = archived
                 result["notice"] = self._archived_notice(model, args["name"], archived)
@@ -237,7 +237,7 @@ class McpToolsRecords(models.AbstractModel):
     def _tool_create(self, call, args):
         model = self._model_env(call, args["model"], "create", args.get("context"))
         call.note(model=model._name)
-        values = self._convert_values(model, args["values"], call.policy)
+        values = self._records(call.policy).convert_values(model, args["values"])
         record = model.create(values)
         call.note(record_ids=record.ids)
         self._check_nested_scope(record, values, None, call.policy)
@@ -251,7 +251,7 @@ class McpToolsRecords(models.AbstractModel):
         if call.policy.record_domain(model._name) and not call.policy.ids_in_scope(model, record.ids):
             raise AccessDeniedByPolicy(_("The new %s record would fall outside the records this key may reach; "
                                          "nothing was created.", model._name))
-        name = self._visible_names(model, record.ids, call.policy).get(record.id)
+        name = self._records(call.policy).visible_names(model, record.ids).get(record.id)
         return {"model": model._name, "id": record.id, "display_name": name}
 
     @mcp_tool(
@@ -268,7 +268,7 @@ class McpToolsRecords(models.AbstractModel):
         model = self._model_env(call, args["model"], "write", args.get("context"))
         call.note(model=model._name, record_ids=args["ids"])
         records = call.policy.check_ids_in_scope(model, args["ids"])
-        values = self._convert_values(records, args["values"], call.policy)
+        values = self._records(call.policy).convert_values(records, args["values"])
         before = self._snapshot(records, list(values), call.policy) if call.dry_run else None
         lines_before = self._x2many_line_ids(records, values)
         records.write(values)

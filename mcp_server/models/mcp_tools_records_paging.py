@@ -5,7 +5,6 @@ from odoo import _, api, models
 
 from ..lib.answer_format import frame, table
 
-PAGED_TOOLS = ("search_read", "read")
 NAME_SEARCH_MAX = 100
 
 
@@ -23,13 +22,6 @@ class McpToolsRecordsPaging(models.AbstractModel):
                       "page with next_offset.", limit=limit, cap=cap)
 
     @api.model
-    def _archived_name_matches(self, model, policy, name, domain, operator):
-        """How many archived records match a name lookup that found no active one (0 when not relevant)."""
-        if "active" not in model._fields or not model.env.context.get("active_test", True):
-            return 0
-        return len(self._name_search(model.with_context(active_test=False), policy, name, domain, operator, 20))
-
-    @api.model
     def _archived_notice(self, model, name, count):
         return _("No active %(model)s matches '%(name)s', but %(count)s archived record(s) do: call again with "
                  "include_archived: true to see them.", model=model._name, name=name[:80], count=count)
@@ -39,7 +31,7 @@ class McpToolsRecordsPaging(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _answer_text(self, spec, structured, arguments):
-        if spec is None or spec.name not in PAGED_TOOLS or arguments.get("format") != "table" \
+        if spec is None or not spec.paging or arguments.get("format") != "table" \
                 or "records" not in structured:
             return super()._answer_text(spec, structured, arguments)
         return self._table_text(structured)
@@ -64,14 +56,14 @@ class McpToolsRecordsPaging(models.AbstractModel):
     @api.model
     def _clamp_answer(self, spec, structured, arguments, cap):
         """The longest first part of the records whose answer fits ``cap`` bytes, with ``has_more``."""
-        records = structured.get("records") if spec is not None and spec.name in PAGED_TOOLS else None
+        records = structured.get("records") if spec is not None and spec.paging else None
         if not records:
             return super()._clamp_answer(spec, structured, arguments, cap)
         offset = arguments.get("offset") or 0
 
         def page(count):
             clamped = dict(structured, records=records[:count], count=count, has_more=True)
-            if spec.name == "search_read":
+            if spec.paging == "offset":
                 clamped["next_offset"] = offset + count
                 clamped["notice"] = _("Cut to %(count)s record(s) to stay under the %(cap)s KB answer cap; continue "
                                       "with offset %(next)s, or ask for fewer fields.",

@@ -134,7 +134,7 @@ class McpToolsWorkflows(models.AbstractModel):
         value_list = values if many else [values]
         if not value_list or not all(isinstance(item, dict) and item for item in value_list):
             raise ToolError(_("%(method)s needs %(name)s: an object of field values.", method=method, name=name))
-        converted = [self._convert_values(model, item, policy) for item in value_list]
+        converted = [self._records(policy).convert_values(model, item) for item in value_list]
         return [converted if many else converted[0]], {}
 
     @api.model
@@ -230,8 +230,8 @@ class McpToolsWorkflows(models.AbstractModel):
         risk="write", operation="write")
     def _tool_schedule_activity(self, call, args):
         record = self._thread_record(call, args["model"], args["id"])
-        user = self._resolve_user(call.policy, args.get("user"))
-        label = self._user_labels(call.policy, user)[user.id]
+        user = self._records(call.policy).resolve_user(args.get("user"))
+        label = self._records(call.policy).user_labels(user)[user.id]
         activity_type = self._resolve_activity_type(args.get("activity_type"))
         try:
             deadline = fields.Date.to_date(args["date_deadline"]) if args.get("date_deadline") else \
@@ -284,7 +284,7 @@ class McpToolsWorkflows(models.AbstractModel):
             models_allowed = [m for m in call.policy.model_names() if call.policy.allows(m, "read")]
         domain += [("res_model", "in", models_allowed)]
         if args.get("user") or not args.get("model"):
-            domain += [("user_id", "=", self._resolve_user(call.policy, args.get("user")).id)]
+            domain += [("user_id", "=", self._records(call.policy).resolve_user(args.get("user")).id)]
         activities = self.env["mail.activity"].search(domain, limit=args.get("limit") or 50,
                                                       order="date_deadline, id")
         visible = {}
@@ -292,7 +292,7 @@ class McpToolsWorkflows(models.AbstractModel):
             ids = {a.res_id for a in activities if a.res_model == name}
             visible[name] = call.policy.ids_in_scope(self.env[name], ids)
         activities = activities.filtered(lambda a: a.res_id in visible.get(a.res_model, ()))
-        users = self._user_labels(call.policy, activities.user_id)
+        users = self._records(call.policy).user_labels(activities.user_id)
         rows = [{"id": a.id, "model": a.res_model, "res_id": a.res_id, "summary": a.summary or a.activity_type_id.name,
                  "type": a.activity_type_id.name, "date_deadline": a.date_deadline.isoformat(),
                  "state": a.state, "user": users.get(a.user_id.id)}

@@ -7,7 +7,7 @@ from odoo import Command
 from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tools import SQL
 
-from ..lib.periods import day_range_domain, unit_start, unit_starts
+from ..services.periods import day_range_domain, unit_start, unit_starts
 from .common import McpCase
 
 

@@ -1,1 +1,1 @@
-from . import colors, html, periods, schema
+from . import colors, html, schema

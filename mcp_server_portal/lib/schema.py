@@ -1,7 +1,6 @@
 """JSON Schemas of the portal page tools: one flat object per section, each type documented."""
 from odoo.addons.mcp_server.lib.tool_schema import Lenient, domain_schema
-
-from .periods import PERIODS
+from odoo.addons.mcp_server.services.periods import PERIODS
 
 SECTION_TYPES = ("kpi", "chart", "table", "progress", "comparison", "timeline", "metric_grid", "heatmap",
                  "rich_text")

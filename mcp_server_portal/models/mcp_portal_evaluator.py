@@ -10,15 +10,21 @@ import logging
 import psycopg2
 
 from odoo import _, api, models
-from odoo.addons.mcp_server.lib.call_context import CallContext
 from odoo.addons.mcp_server.lib.jsonrpc import ToolError
-from odoo.addons.mcp_server.lib.periods import day_range_domain, first_weekday, unit_starts, user_tz
-from odoo.addons.mcp_server.models.mcp_tools_analytics import MAX_GROUPS, group_key
+from odoo.addons.mcp_server.services.analytics import MAX_GROUPS, group_key
+from odoo.addons.mcp_server.services.periods import (
+    coarsest_granularity,
+    day_range_domain,
+    first_weekday,
+    period_range,
+    previous_range,
+    unit_starts,
+    user_tz,
+)
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.osv import expression
 
 from ..lib.html import sanitize_body
-from ..lib.periods import coarsest_granularity, period_range, previous_range
 
 _logger = logging.getLogger(__name__)
 
@@ -35,9 +41,7 @@ class PageContext:
 
     def __init__(self, scope, filter_values, filters):
         self.scope = scope
-        self.registry = scope.registry
         self.policy = scope.policy
-        self.call = CallContext(scope.credential, scope.policy)
         env = scope.env
         self.tz = user_tz(env)  # ranges and buckets: days in this time zone, weeks from the language's first day
         self.week_start = first_weekday(env)
@@ -129,10 +133,10 @@ class McpPortalEvaluator(models.AbstractModel):
 
     @api.model
     def _grouped(self, ctx, model, domain, groupby, measures, order=None, limit=None):
-        groupby = ctx.registry._check_groupby(model, ctx.policy, groupby)
-        measures = ctx.registry._check_measures(model, ctx.policy, measures)
-        groups = ctx.registry._grouped(ctx.call, {}, model, domain, groupby, measures, order=order, limit=limit,
-                                       split_currency=True)
+        analytics = ctx.scope.analytics
+        groupby = analytics.check_groupby(model, groupby)
+        measures = analytics.check_measures(model, measures)
+        groups = analytics.grouped(model, domain, groupby, measures, order=order, limit=limit, split_currency=True)
         codes = {group.pop("currency") for group in groups if "currency" in group} - {None}
         if len(codes) > 1:  # amounts are never added up across currencies
             raise SectionNotice(_("These amounts are in several currencies (%s): filter the section by currency.",
@@ -301,7 +305,7 @@ class McpPortalEvaluator(models.AbstractModel):
             ctx.policy.check_field_names(model, fields_, _("read"))
             order = ctx.policy.check_order(model, config.get("order")) or None
             records = model.search(domain, limit=config["limit"], order=order)
-            records_data, _failed = ctx.registry._read_records(records, ["id", *fields_], ctx.policy)
+            records_data, _failed = ctx.scope.records.read(records, ["id", *fields_])
             columns = [{"key": f, "label": ctx.format._field_label(model, f, labels),
                         "numeric": model._fields[f].type in ("integer", "float", "monetary")} for f in fields_]
             rows = [[ctx.format._cell(model, f, row.get(f), ctx.currency, ctx.tz.zone) for f in fields_]
@@ -367,7 +371,7 @@ class McpPortalEvaluator(models.AbstractModel):
         order = ctx.policy.check_order(model, config.get("order") or "%s desc" % date_field)
         records = model.search(expression.AND([domain, [(date_field, "!=", False)]]), limit=config["limit"],
                                order=order)
-        rows, _failed = ctx.registry._read_records(records, ["id", *names], ctx.policy)
+        rows, _failed = ctx.scope.records.read(records, ["id", *names])
         events = []
         for row in rows:
             when = ctx.format._cell(model, date_field, row.get(date_field), ctx.currency, ctx.tz.zone)
@@ -464,7 +468,7 @@ class McpPortalEvaluator(models.AbstractModel):
             choices = [True, False]
         names = {}
         if field.type == "many2one" and choices:
-            names = ctx.registry._visible_names(ctx.scope.env[field.comodel_name], choices, ctx.policy)
+            names = ctx.scope.records.visible_names(ctx.scope.env[field.comodel_name], choices)
         info["choices"] = [{"value": c, "label": names.get(c) or ctx.format._group_label(
             model, field.name, {"id": c} if field.type == "many2one" else c)} for c in choices]
         return info

@@ -227,9 +227,9 @@ class McpPortalPage(models.Model):
         if not credential["profile_id"]:
             return None
         policy = self.env["mcp.access.policy"]._load(credential["profile_id"])
-        registry = self.env["mcp.tool.registry"].with_user(user)
-        registry = registry.with_context(registry.env["res.users"].context_get())
-        return EvaluationScope(registry, policy, credential)
+        env = self.with_user(user).env
+        env = env(context=dict(env.context, **env["res.users"].context_get()))
+        return EvaluationScope(env, policy, credential)
 
     def _check_definition_filters(self, filters):
         """Filters as stored, checked against the page's sections and credential (backend edits)."""

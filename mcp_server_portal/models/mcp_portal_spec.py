@@ -13,11 +13,12 @@ from odoo import _, api, models
 from odoo.addons.mcp_server.lib.domain_parser import DomainError, check_structure, parse_domain
 from odoo.addons.mcp_server.lib.jsonrpc import ToolError
 from odoo.addons.mcp_server.lib.tool_schema import validation_schema
+from odoo.addons.mcp_server.services import Analytics, RecordAccess
+from odoo.addons.mcp_server.services.periods import PERIODS
 from odoo.exceptions import ValidationError
 
 from ..lib import colors
 from ..lib.html import sanitize_body
-from ..lib.periods import PERIODS
 from ..lib.schema import CHART_TYPES, FILTER_NAME_PATTERN, MAX_SECTIONS, SECTION, SECTION_TYPES, SLUG_PATTERN
 
 DATA_KEYS = {"model", "domain", "date_field", "period", "format", "labels"}
@@ -66,13 +67,15 @@ def slugify(text):
 
 
 class EvaluationScope:
-    """Whose data a page shows: the registry and environment as the credential's user, and its policy."""
+    """Whose data a page shows: the environment as the credential's user, its policy, and the MCP server's
+    public services (``RecordAccess``, ``Analytics``) acting under them."""
 
-    def __init__(self, registry, policy, credential):
-        self.registry = registry
-        self.env = registry.env
+    def __init__(self, env, policy, credential):
+        self.env = env
         self.policy = policy
         self.credential = credential
+        self.records = RecordAccess(env, policy)
+        self.analytics = Analytics(env, policy)
 
 
 class McpPortalSpec(models.AbstractModel):
@@ -252,7 +255,7 @@ class McpPortalSpec(models.AbstractModel):
         if len(measures) > maximum:
             raise ToolError(_("%(key)s: at most %(max)s measures here.", key=key, max=maximum))
         with located(key):
-            return scope.registry._check_measures(model, scope.policy, measures)
+            return scope.analytics.check_measures(model, measures)
 
     @api.model
     def _groupby(self, scope, model, raw, minimum, maximum):
@@ -262,7 +265,7 @@ class McpPortalSpec(models.AbstractModel):
                 raise ToolError(_("groupby: give exactly %s field(s).", minimum))
             raise ToolError(_("groupby: give %(min)s to %(max)s fields.", min=minimum, max=maximum))
         with located("groupby"):
-            return scope.registry._check_groupby(model, scope.policy, groupby)
+            return scope.analytics.check_groupby(model, groupby)
 
     @api.model
     def _limit(self, kind, raw):
@@ -277,7 +280,7 @@ class McpPortalSpec(models.AbstractModel):
         if not raw.get("order"):
             return {}
         with located("order"):
-            return {"order": scope.registry._check_aggregate_order(raw["order"], groupby, measures)}
+            return {"order": scope.analytics.check_order(raw["order"], groupby, measures)}
 
     @api.model
     def _check_kpi(self, scope, model, raw, config):
@@ -387,7 +390,7 @@ class McpPortalSpec(models.AbstractModel):
             metrics = []
             for index, metric in enumerate(raw["metrics"]):
                 with located("metrics[%s]" % index):
-                    measure = scope.registry._check_measures(model, scope.policy, [metric["measure"]])[0]
+                    measure = scope.analytics.check_measures(model, [metric["measure"]])[0]
                 metrics.append({"measure": measure, "label": metric.get("label") or "",
                                 "format": metric.get("format") or config["format"]})
             if len({m["measure"] for m in metrics}) != len(metrics):

@@ -67,7 +67,7 @@ class McpToolsPortal(models.AbstractModel):
     def _portal_check_definition(self, call, args, page=None):
         """Page values, sections and filters from the arguments, checked against the caller's policy."""
         spec = self.env["mcp.portal.spec"]
-        scope = EvaluationScope(self, call.policy, call.credential)
+        scope = EvaluationScope(self.env, call.policy, call.credential)
         values = spec._page_values(args, page)
         sections = None
         if "sections" in args:

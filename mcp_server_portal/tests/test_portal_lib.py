@@ -2,12 +2,17 @@
 import datetime
 import json
 
-from odoo.addons.mcp_server.lib.periods import unit_starts
+from odoo.addons.mcp_server.services.periods import (
+    PERIODS,
+    coarsest_granularity,
+    period_range,
+    previous_range,
+    unit_starts,
+)
 from odoo.tests import BaseCase, tagged
 
 from ..lib import colors
 from ..lib.html import json_script, sanitize_body
-from ..lib.periods import PERIODS, coarsest_granularity, period_range, previous_range
 
 D = datetime.date
 

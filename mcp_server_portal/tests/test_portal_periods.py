@@ -4,10 +4,10 @@ import datetime
 
 import pytz
 
+from odoo.addons.mcp_server.services.periods import coarsest_granularity, period_range, previous_range
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..lib.periods import coarsest_granularity, period_range, previous_range
 from .common import PortalCase
 
 D = datetime.date

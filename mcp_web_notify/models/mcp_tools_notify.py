@@ -10,6 +10,7 @@ from odoo import _, api, models
 from odoo.addons.mcp_server.lib.jsonrpc import ToolError
 from odoo.addons.mcp_server.lib.tool_schema import Lenient
 from odoo.addons.mcp_server.models.mcp_tool_registry import mcp_tool
+from odoo.addons.mcp_server.services import RecordAccess
 
 from .res_users import MAX_MESSAGE, MAX_TITLE, TYPES
 
@@ -58,7 +59,7 @@ class McpToolsNotify(models.AbstractModel):
             target = call.policy.check_ids_in_scope(model, [args["record"]["id"]])
             target.check_access("read")
         call.note(model="res.users", record_ids=users.ids)
-        labels = self._user_labels(call.policy, users)
+        labels = RecordAccess(self.env, call.policy).user_labels(users)
         notified = [{"id": user.id, "name": labels[user.id]} for user in users]
         if call.dry_run:
             # Bus messages leave with the transaction's commit whatever happens: send nothing at all.
@@ -75,10 +76,10 @@ class McpToolsNotify(models.AbstractModel):
         Users = call.policy.check_model(self.env, "res.users", "read")
         ids = [ref for ref in references if isinstance(ref, int)]
         # A login is looked up only among the users this key may read.
-        ids += [self._resolve_user(call.policy, ref).id for ref in references if isinstance(ref, str)]
+        ids += [RecordAccess(self.env, call.policy).resolve_user(ref).id for ref in references if isinstance(ref, str)]
         users = call.policy.check_ids_in_scope(Users, list(dict.fromkeys(ids)))
         users.check_access("read")
-        labels = self._user_labels(call.policy, users)
+        labels = RecordAccess(self.env, call.policy).user_labels(users)
         external = users.filtered("share")
         if external:
             raise ToolError(_("Only internal users can be notified; not: %s.",
