@@ -19,3 +19,4 @@ from . import test_protocol_rules
 from . import test_untrusted_input
 from . import test_job_runner
 from . import test_translations
+from . import test_services
