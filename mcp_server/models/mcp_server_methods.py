@@ -134,7 +134,10 @@ class McpServerMethods(models.AbstractModel):
             "Call list_models to see which models this key may use, describe_model before reading or writing "
             "a model, and search_read with a domain, a few fields and a limit to find records. Domains are "
             "lists of [field, operator, value]; relational values may be given as ids or names. Dates and "
-            "times are ISO 8601 in UTC. A result with isError explains what to change.",
+            "times are ISO 8601 in UTC. Analytics tools count days, weeks and months in the time zone their "
+            "answer states (timezone) and never add up amounts in different currencies: currency is null when "
+            "there are several, and each group or point then names its own. A result with isError explains what "
+            "to change.",
             db=self.env.cr.dbname, user=user.name, company=user.company_id.name, tz=user.tz or "UTC")
 
     def _rpc_ping(self, params, call):

@@ -16,15 +16,16 @@ from .mcp_tools_records import CONTEXT, DOMAIN, MODEL
 
 GROUPBY = {
     "type": "array", "items": {"type": "string"},
-    "description": "Fields; dates take :day/week/month/quarter/year, e.g. date_order:month",
+    "description": "e.g. partner_id, date_order:month (day/week/month/quarter/year)",
 }
 MEASURES = {
     "type": "array", "items": {"type": "string"},
     "description": "'field:sum' (avg, min, max, count, count_distinct) or '__count' (default).",
 }
 MEASURE = {"type": "string", "description": "e.g. 'amount_total:sum' (default '__count')."}
-CURRENCY_OUTPUT = {"type": ["string", "null"], "description": "Null if several: see each group's currency."}
-TIMEZONE_OUTPUT = {"type": "string", "description": "Time zone of the days."}
+# What currency and timezone mean is said once, in the server instructions (mcp.server._instructions).
+CURRENCY_OUTPUT = {"type": ["string", "null"]}
+TIMEZONE_OUTPUT = {"type": "string"}
 GROUPS_OUTPUT = {
     "type": "object",
     "properties": {"model": {"type": "string"}, "groups": {"type": "array", "items": {"type": "object"}},
@@ -45,12 +46,10 @@ class McpToolsAnalytics(models.AbstractModel):
 
     @mcp_tool(
         "aggregate", "Aggregate records",
-        "Grouped totals by the database (sum, avg, min, max, count per group): use it instead of reading many "
-        "records.",
+        "Totals per group computed by the database: use it instead of reading many records.",
         {"properties": {
             "model": MODEL, "domain": DOMAIN, "groupby": GROUPBY, "measures": MEASURES,
-            "having": json_array_schema("Filter on aggregates as JSON text, e.g. [[\"amount_total:sum\", \">\", 1000]]"
-                                        " (a JSON array is taken too)."),
+            "having": json_array_schema("Filter on measures, e.g. [[\"amount_total:sum\",\">\",1000]]"),
             "order": {"type": "string", "description": "e.g. 'amount_total:sum desc'."},
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_GROUPS},
             "offset": {"type": "integer", "minimum": 0},
@@ -76,13 +75,13 @@ class McpToolsAnalytics(models.AbstractModel):
 
     @mcp_tool(
         "top_n", "Top N",
-        "The N groups with the highest (or lowest) value of a measure, e.g. the 10 best customers by revenue.",
+        "The N groups with the highest (or lowest) measure, e.g. the 10 best customers by revenue.",
         {"properties": {
             "model": MODEL, "domain": DOMAIN,
             "groupby": {"type": "string", "description": "The field to rank, e.g. 'partner_id'."},
-            "measure": {"type": "string", "description": "e.g. 'amount_total:sum' or '__count'."},
+            "measure": MEASURE,
             "n": {"type": "integer", "minimum": 1, "maximum": 100, "description": "How many (default 10)."},
-            "ascending": {"type": "boolean", "description": "Lowest first instead of highest."},
+            "ascending": {"type": "boolean", "description": "Lowest first."},
             "context": CONTEXT},
          "required": ["model", "groupby"], "additionalProperties": False},
         GROUPS_OUTPUT, operation="read")
@@ -100,10 +99,10 @@ class McpToolsAnalytics(models.AbstractModel):
 
     @mcp_tool(
         "pivot", "Pivot table",
-        "A table of one measure with row groups by column groups, with row, column and grand totals.",
+        "One measure by row groups and column groups, with row, column and grand totals.",
         {"properties": {
             "model": MODEL, "domain": DOMAIN,
-            "rows": GROUPBY, "columns": {"type": "string", "description": "One field (with granularity for dates)."},
+            "rows": GROUPBY, "columns": {"type": "string", "description": "One field; dates with a granularity."},
             "measure": MEASURE,
             "context": CONTEXT},
          "required": ["model", "rows", "columns"], "additionalProperties": False},
@@ -111,7 +110,7 @@ class McpToolsAnalytics(models.AbstractModel):
             "model": {"type": "string"}, "measure": {"type": "string"}, "columns": {"type": "array"},
             "rows": {"type": "array", "items": {"type": "object"}}, "column_totals": {"type": "object"},
             "grand_total": {"type": ["number", "null"]}, "currency": CURRENCY_OUTPUT,
-            "grand_totals": {"type": "object", "description": "Per currency, when the amounts are in several."},
+            "grand_totals": {"type": "object", "description": "Per currency, if several."},
             "timezone": TIMEZONE_OUTPUT},
          "required": ["model", "columns", "rows"]},
         operation="read")
@@ -153,7 +152,7 @@ class McpToolsAnalytics(models.AbstractModel):
             "model": MODEL, "domain": DOMAIN,
             "stage_field": {"type": "string", "description": "e.g. 'stage_id' or 'state'."},
             "stages": {"type": "array", "items": Lenient({"type": "string"}, ("string", "integer")),
-                       "description": "Stage keys or ids in funnel order; default: the field's own order."},
+                       "description": "Keys or ids in funnel order (default: the field's order)."},
             "context": CONTEXT},
          "required": ["model", "stage_field"], "additionalProperties": False},
         {"type": "object", "properties": {

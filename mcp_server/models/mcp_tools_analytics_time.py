@@ -14,7 +14,7 @@ from .mcp_tools_records import CONTEXT, DOMAIN, MODEL
 GRANULARITIES = ("day", "week", "month", "quarter", "year")
 MAX_PERIODS = 400
 PERIOD = {
-    "type": "object", "description": "YYYY-MM-DD, both days included.",
+    "type": "object",
     "properties": {"from": {"type": "string"}, "to": {"type": "string"}},
     "required": ["from", "to"], "additionalProperties": False,
 }
@@ -25,15 +25,15 @@ class McpToolsAnalyticsTime(models.AbstractModel):
 
     @mcp_tool(
         "timeseries", "Time series",
-        "One measure per period between two dates (days in the user's time zone, stated; empty periods as 0), "
-        "optionally beside the previous period. Several currencies: by_currency per point.",
+        "One measure per period from date_from to date_to (empty periods as 0), optionally beside the previous "
+        "period.",
         {"properties": {
             "model": MODEL, "domain": DOMAIN,
             "date_field": {"type": "string", "description": "e.g. 'date_order'."},
             "granularity": {"type": "string", "enum": list(GRANULARITIES)},
             "measure": MEASURE,
             "date_from": {"type": "string", "description": "YYYY-MM-DD"},
-            "date_to": {"type": "string", "description": "YYYY-MM-DD (included)"},
+            "date_to": {"type": "string", "description": "YYYY-MM-DD, included"},
             "compare_previous": {"type": "boolean"}, "context": CONTEXT},
          "required": ["model", "date_field", "granularity", "date_from", "date_to"], "additionalProperties": False},
         {"type": "object", "properties": {
@@ -96,8 +96,8 @@ class McpToolsAnalyticsTime(models.AbstractModel):
 
     @mcp_tool(
         "compare_periods", "Compare two periods",
-        "Measures over two date ranges side by side, overall or per group, with the difference and the change "
-        "in %.",
+        "Measures of two periods side by side, overall or per group, with the difference and the change in %. "
+        "Periods: {from, to}, YYYY-MM-DD, both included.",
         {"properties": {
             "model": MODEL, "domain": DOMAIN,
             "date_field": {"type": "string"}, "measures": MEASURES, "groupby": GROUPBY,
@@ -143,7 +143,7 @@ class McpToolsAnalyticsTime(models.AbstractModel):
         {"properties": {
             "model": MODEL, "domain": DOMAIN,
             "entity_field": {"type": "string", "description": "Who is followed, e.g. 'partner_id'."},
-            "date_field": {"type": "string", "description": "When they were active, e.g. 'date_order'."},
+            "date_field": {"type": "string", "description": "Activity date, e.g. 'date_order'."},
             "granularity": {"type": "string", "enum": ["week", "month", "quarter", "year"]},
             "periods": {"type": "integer", "minimum": 1, "maximum": 36, "description": "Periods after the first "
                                                                                        "(default 6)."},

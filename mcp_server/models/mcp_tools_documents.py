@@ -50,8 +50,8 @@ class McpToolsDocuments(models.AbstractModel):
 
     @mcp_tool(
         "export_records", "Export records to a file",
-        "Export the records matching a domain to CSV or XLSX: answers a resource link (odoo://export/<id>) "
-        "and a download URL.",
+        "The records matching a domain as a CSV or XLSX file: a resource link (odoo://export/<id>) and a "
+        "download URL.",
         {"properties": {"model": MODEL, "domain": DOMAIN, "fields": FIELDS, "order": ORDER,
                         "format": {"type": "string", "enum": ["csv", "xlsx"], "description": "Default xlsx."},
                         "limit": {"type": "integer", "minimum": 1, "description": "Row cap (default: Settings)."},
@@ -95,8 +95,8 @@ class McpToolsDocuments(models.AbstractModel):
 
     @mcp_tool(
         "render_report", "Render a report",
-        "Render a QWeb report (e.g. account.report_invoice) as PDF (HTML when wkhtmltopdf is missing, said so): "
-        "a resource link and the file in base64. Only when this key may read in full every record it prints.",
+        "A QWeb report (e.g. account.report_invoice) as PDF (HTML without wkhtmltopdf, said so): a resource "
+        "link and the file in base64. Only when this key may read in full every record it prints.",
         {"properties": {"report": {"type": "string", "description": "Report technical name or XML id."},
                         "ids": IDS, "context": CONTEXT},
          "required": ["report", "ids"], "additionalProperties": False},
@@ -169,8 +169,8 @@ class McpToolsDocuments(models.AbstractModel):
 
     @mcp_tool(
         "read_attachment", "Read an attachment",
-        "Read an attachment: text as text, others as base64 (size capped). Only of records this key may read in "
-        "full (no field list, within its domain), or any when ir.attachment is granted.",
+        "Text as text, others as base64 (size capped). Only attachments of records this key may read in full (no "
+        "field list, within its domain), or any when ir.attachment is granted.",
         {"properties": {"attachment_id": {"type": "integer"}}, "required": ["attachment_id"],
          "additionalProperties": False},
         {"type": "object", "properties": {

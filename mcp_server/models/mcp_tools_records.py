@@ -8,14 +8,13 @@ from .mcp_tool_registry import mcp_tool
 from .mcp_tools_records_paging import NAME_SEARCH_MAX
 
 MODEL = {"type": "string", "description": "e.g. res.partner"}
-DOMAIN = domain_schema(
-    "Odoo domain (JSON or Odoo syntax), e.g. [[\"country_id.code\",\"=\",\"FR\"]]")
-FIELDS = {"type": "array", "items": {"type": "string"}, "description": "Fields to return (default: a few key ones)."}
+DOMAIN = domain_schema("[[\"country_id.code\",\"=\",\"FR\"]] or Odoo syntax")
+FIELDS = {"type": "array", "items": {"type": "string"}, "description": "Default: a few key fields."}
 IDS = {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 1000}
-LIMIT = {"type": "integer", "minimum": 1, "description": "Default 80; over the maximum it is lowered."}
+LIMIT = {"type": "integer", "minimum": 1, "description": "Default 80, lowered to the maximum."}
 OFFSET = {"type": "integer", "minimum": 0, "description": "next_offset of the previous page."}
 ORDER = {"type": "string", "description": "e.g. 'date_order desc, id'"}
-ARCHIVED = {"type": "boolean", "description": "Include archived records."}
+ARCHIVED = {"type": "boolean"}
 FORMAT = {"type": "string", "enum": ["json", "table"],
           "description": "json (default) or table: a tab-separated line per record, fewer tokens"}
 VALUES = {
@@ -23,11 +22,11 @@ VALUES = {
     "description": "many2one takes an id or a name. " + X2MANY_HELP
                    + " Dates YYYY-MM-DD, datetimes ISO 8601 (UTC unless offset).",
 }
+# Other keys are refused by RecordAccess.model (a schema without additionalProperties keeps tools/list small).
 CONTEXT = {
     "type": "object",
     "properties": {"lang": {"type": "string"}, "tz": {"type": "string"}, "company_id": {"type": "integer"},
                    "allowed_company_ids": {"type": "array", "items": {"type": "integer"}}},
-    "additionalProperties": False,
 }
 RECORD_LIST_OUTPUT = {
     "type": "object",
@@ -96,8 +95,8 @@ class McpToolsRecords(models.AbstractModel):
     @mcp_tool(
         "describe_model", "Describe a model",
         "A model's fields as this key may use them (type, label, required, relation, selection), "
-        "search_read's defaults, and the form buttons (for call_method) and server actions (for "
-        "run_server_action) this key may run.",
+        "search_read's defaults, and the form buttons (call_method) and server actions (run_server_action) "
+        "it may run.",
         {"properties": {"model": MODEL, "fields": FIELDS}, "required": ["model"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "name": {"type": "string"}, "operations": {"type": "array"},
@@ -135,8 +134,8 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "search_read", "Search and read records",
-        "Find records matching a domain; relations as {id, name}, datetimes ISO 8601 UTC. has_more and "
-        "next_offset tell when to page (also when the size cap cut the answer).",
+        "Records matching a domain; relations as {id, name}, datetimes ISO 8601 UTC. has_more and next_offset: "
+        "page on (also when the size cap cut the answer).",
         {"properties": {"model": MODEL, "domain": DOMAIN, "fields": FIELDS, "limit": LIMIT, "offset": OFFSET,
                         "order": ORDER, "format": FORMAT, "include_archived": ARCHIVED, "context": CONTEXT},
          "required": ["model"], "additionalProperties": False},
@@ -162,7 +161,7 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "read", "Read records by id",
-        "Read records by id. Ids outside what this key may reach are refused by name.",
+        "Records by id; ids outside what this key may reach are refused by name.",
         {"properties": {"model": MODEL, "ids": IDS, "fields": FIELDS, "format": FORMAT, "context": CONTEXT},
          "required": ["model", "ids"], "additionalProperties": False},
         RECORD_LIST_OUTPUT, operation="read", paging="ids")
@@ -176,7 +175,7 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "search_count", "Count records",
-        "Count the records matching a domain without reading them.",
+        "How many records match a domain (none is read).",
         {"properties": {"model": MODEL, "domain": DOMAIN, "include_archived": ARCHIVED, "context": CONTEXT},
          "required": ["model"], "additionalProperties": False},
         {"type": "object", "properties": {"model": {"type": "string"}, "count": {"type": "integer"}},
@@ -191,8 +190,8 @@ class McpToolsRecords(models.AbstractModel):
 
     @mcp_tool(
         "name_search", "Find records by name",
-        "Turn a name into ids: [{id, name}] of records whose display name matches (as Odoo's autocomplete); "
-        "says when only archived ones match.",
+        "Ids for a name: [{id, name}] of records whose display name matches (as Odoo's autocomplete); says "
+        "when only archived ones match.",
         {"properties": {"model": MODEL, "name": {"type": "string", "description": "Text to look for."},
                         "domain": DOMAIN,
                         "limit": {"type": "integer", "minimum": 1, "description": "Default 8, at most 100."},

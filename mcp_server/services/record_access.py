@@ -27,6 +27,7 @@ MAX_DEFAULT_FIELDS = 10
 MAX_BINARY_BYTES = 1024 * 1024
 HEAVY_TYPES = ("binary", "html", "properties", "properties_definition", "json")
 MAGIC_FIELDS = ("create_uid", "create_date", "write_uid", "write_date", "__last_update")
+CONTEXT_OPTIONS = ("lang", "tz", "company_id", "allowed_company_ids")
 
 
 class RecordAccess(ValueConversion, X2manyConversion, UserLabels):
@@ -43,13 +44,17 @@ class RecordAccess(ValueConversion, X2manyConversion, UserLabels):
         """The model ``model_name`` for ``operation`` (read, create, write, unlink) after the policy check.
 
         ``options``: ``{lang, tz, company_id, allowed_company_ids}`` asked by the caller, applied to the
-        context. Raises ``AccessDeniedByPolicy`` (model or operation refused, a company not the user's) or
-        ``ToolError`` (unknown model, language or time zone).
+        context; any other key is refused. Raises ``AccessDeniedByPolicy`` (model or operation refused, a
+        company not the user's) or ``ToolError`` (unknown model, option, language or time zone).
         """
         model = self.policy.check_model(self.env, model_name, operation)
         return self._with_options(model, options or {})
 
     def _with_options(self, model, options):
+        unknown = sorted(set(options) - set(CONTEXT_OPTIONS))
+        if unknown:
+            raise ToolError(_("context takes only %(keys)s; not %(unknown)s.", keys=", ".join(CONTEXT_OPTIONS),
+                              unknown=", ".join(name[:40] for name in unknown[:5])))
         user = self.env.user
         context = {}
         if options.get("lang"):

@@ -21,6 +21,12 @@ class TestPublicServices(McpCase):
         with self.assertRaisesRegex(AccessDeniedByPolicy, "res.users"):
             self.records.search("res.users", [("login", "=", "mcp_user_b")])
 
+    def test_context_options_other_than_the_documented_ones_are_refused(self):
+        with self.assertRaisesRegex(ToolError, "context takes only lang, tz, company_id, allowed_company_ids"):
+            self.records.model("res.partner", "read", {"active_test": False})
+        self.assertEqual(self.records.model("res.partner", "read", {"tz": "Asia/Tokyo"}).env.context["tz"],
+                         "Asia/Tokyo")
+
     def test_search_stays_inside_the_record_domain_and_fields(self):
         found = self.records.search("res.partner", [("name", "ilike", "Ac")])
         self.assertIn(self.acme, found)
