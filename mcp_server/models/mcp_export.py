@@ -1,11 +1,7 @@
 """Files produced for an MCP caller (exports, rendered reports), readable by that caller only."""
 import base64
-import csv
-import io
 import secrets
 from datetime import timedelta
-
-import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.tools import consteq
@@ -20,17 +16,6 @@ MIMETYPES = {
     "html": "text/html",
 }
 LIFETIME_HOURS = 24
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """The CSV text of a cell: formulas neutralised by a leading single quote, as OWASP advises."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 class McpExport(models.Model):
@@ -88,40 +73,6 @@ class McpExport(models.Model):
                 and export.expires_at > fields.Datetime.now()):
             return export
         return self.browse()
-
-    @api.model
-    def _write_csv(self, header, rows):
-        """CSV (UTF-8 with BOM, for spreadsheets) of ``header`` and ``rows``; no cell can run as a formula."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([csv_cell(title) for title in header])
-        for row in rows:
-            writer.writerow([csv_cell(value) for value in row])
-        return buffer.getvalue().encode("utf-8-sig")
-
-    @api.model
-    def _write_xlsx(self, header, rows, sheet_name):
-        """XLSX of ``header`` and ``rows``: text is written as text, never as a formula or a link."""
-        buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
-                                                "strings_to_urls": False})
-        sheet = workbook.add_worksheet(sheet_name[:31].replace("/", "-"))
-        bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
-        widths = [min(max(len(str(title)), 8), 50) for title in header]
-        for column, title in enumerate(header):
-            sheet.write_string(0, column, str(title), bold)
-        for index, row in enumerate(rows, start=1):
-            for column, value in enumerate(row):
-                if isinstance(value, str):
-                    sheet.write_string(index, column, value)
-                elif value is not None:
-                    sheet.write(index, column, value)
-                widths[column] = min(max(widths[column], len(str(value if value is not None else ""))), 50)
-        for column, width in enumerate(widths):
-            sheet.set_column(column, column, width + 2)
-        sheet.freeze_panes(1, 0)
-        workbook.close()
-        return buffer.getvalue()
 
     @api.autovacuum
     def _gc_expired_exports(self):

@@ -7,10 +7,10 @@ from odoo.addons.base.models import ir_actions_report
 
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
 from ..lib.suggestions import did_you_mean
+from ..services.exports import RecordExport
 from .mcp_tool_registry import mcp_tool
 from .mcp_tools_records import CONTEXT, DOMAIN, FIELDS, IDS, MODEL, ORDER
 
-EXPORT_BATCH = 1000
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_EMBEDDED_BYTES = 2 * 1024 * 1024
 FILE_OUTPUT = {
@@ -28,14 +28,6 @@ class McpToolsDocuments(models.AbstractModel):
     @api.model
     def _export_row_cap(self):
         return int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.export_row_cap", 10000) or 10000)
-
-    @api.model
-    def _cell(self, value):
-        if isinstance(value, dict):
-            return value.get("name") or value.get("id")
-        if isinstance(value, list):
-            return ", ".join(map(str, value))
-        return value
 
     @api.model
     def _file_result(self, call, export, note=None):
@@ -61,37 +53,15 @@ class McpToolsDocuments(models.AbstractModel):
     def _tool_export_records(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
         call.note(model=model._name)
-        field_names = self._records(call.policy).fields_to_read(model, args.get("fields"))
-        if args.get("fields") and "id" not in args["fields"]:
-            field_names.remove("id")  # export exactly the columns asked for
-        domain = call.policy.secure_domain(model, args.get("domain"))
-        order = call.policy.check_order(model, args.get("order"))
         cap = self._export_row_cap()
-        limit = min(args.get("limit") or cap, cap)
-        records = model.search(domain, limit=limit, order=order)
         file_format = args.get("format") or "xlsx"
-        labels = model.fields_get(field_names, ["string"])
-        header = [labels.get(name, {}).get("string") or name for name in field_names]
-        rows = self._exported_rows(records, field_names, call)
-        Export = self.env["mcp.export"]
-        content = Export._write_csv(header, rows) if file_format == "csv" else Export._write_xlsx(
-            header, rows, model._description or model._name)
+        content, count = RecordExport(self.env, call.policy).file(
+            model, args.get("domain"), args.get("fields"), args.get("order"), min(args.get("limit") or cap, cap),
+            file_format, progress=call.report_progress)
         name = "%s.%s" % (re.sub(r"[^a-z0-9_]+", "_", model._name), file_format)
-        export = Export._store(call, name, file_format, content, model._name, len(records))
-        note = _("Capped at %s rows.", cap) if len(records) == cap else None
+        export = self.env["mcp.export"]._store(call, name, file_format, content, model._name, count)
+        note = _("Capped at %s rows.", cap) if count == cap else None
         return self._file_result(call, export, note)
-
-    @api.model
-    def _exported_rows(self, records, field_names, call):
-        """Rows in batches, reporting progress (background jobs) between batches."""
-        total = len(records)
-        for start in range(0, total, EXPORT_BATCH):
-            batch = records[start:start + EXPORT_BATCH]
-            rows, _failed = self._records(call.policy).read(batch, field_names)
-            for row in rows:
-                yield [self._cell(row.get(name)) for name in field_names]
-            batch.invalidate_recordset()
-            call.report_progress(min(start + EXPORT_BATCH, total), total)
 
     @mcp_tool(
         "render_report", "Render a report",

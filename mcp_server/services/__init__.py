@@ -6,10 +6,12 @@ for a recorded credential). They are the stable contract of ``mcp_server``; name
 
 - ``RecordAccess``: models, searches, reads, visible names, users, value conversion under the policy.
 - ``Analytics``: grouped queries (``_read_group``) under the policy, with currencies kept apart.
+- ``RecordExport``: records as CSV or XLSX bytes under the policy.
 - ``periods``: calendar periods in the user's time zone (module functions).
 """
 from . import periods
 from .analytics import Analytics
+from .exports import RecordExport
 from .record_access import RecordAccess
 
-__all__ = ["Analytics", "RecordAccess", "periods"]
+__all__ = ["Analytics", "RecordAccess", "RecordExport", "periods"]

@@ -2,7 +2,7 @@
 from odoo.tests import tagged
 
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
-from ..services import Analytics, RecordAccess
+from ..services import Analytics, RecordAccess, RecordExport
 from .common import McpCase
 
 
@@ -60,3 +60,13 @@ class TestPublicServices(McpCase):
         groups = self.analytics.grouped(Partner, domain, self.analytics.check_groupby(Partner, ["is_company"]),
                                         self.analytics.check_measures(Partner, None))
         self.assertEqual(groups, [{"is_company": True, "__count": 1}])
+
+    def test_export_reads_under_the_policy(self):
+        exporter = RecordExport(self.user_env, self.policy)
+        Partner = self.user_env["res.partner"]
+        with self.assertRaisesRegex(AccessDeniedByPolicy, "email"):
+            exporter.file(Partner, [], ["name", "email"], file_format="csv")
+        content, count = exporter.file(Partner, [("id", "in", [self.acme.id, self.alice.id])], ["name", "city"],
+                                       file_format="csv")
+        self.assertEqual(count, 1)
+        self.assertEqual(content.decode("utf-8-sig").splitlines(), ["Name,City", "Acme Corp,Liège"])
