@@ -182,8 +182,11 @@ class AccessPolicy(DomainAndOrderRules):
 
         ``purpose`` is a key of :data:`PURPOSES`, translated only when a message is built. Computed fields
         whose sources the key may not read are refused for every purpose but reading and describing (reads
-        leave them out and name them in ``failed_fields``).
+        leave them out and name them in ``failed_fields``). Any other ``purpose`` (a translated word, say)
+        raises ``ValueError``: it is a programming error, not a refusal.
         """
+        if purpose not in PURPOSES:
+            raise ValueError("purpose must be one of %s, not %r" % (", ".join(PURPOSES), purpose))
         env = model.env
         unknown = [n for n in names if n not in model._fields]
         if unknown:

@@ -119,7 +119,7 @@ class McpPortalEvaluator(models.AbstractModel):
         domain = ctx.policy.secure_domain(model, domain)
         if day_ranges:
             field = model._fields[config["date_field"]]
-            ctx.policy.check_field_names(model, [field.name], _("filter"))
+            ctx.policy.check_field_names(model, [field.name], "filter")
             domain = expression.AND([domain, expression.OR([
                 day_range_domain(field, start, end, ctx.tz) for start, end in day_ranges])])
         return domain

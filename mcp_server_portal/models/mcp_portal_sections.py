@@ -115,7 +115,7 @@ class McpPortalSections(models.AbstractModel):
                        for m in measures] for g in groups]
         else:
             fields_ = config["fields"]
-            ctx.policy.check_field_names(model, fields_, _("read"))
+            ctx.policy.check_field_names(model, fields_, "read")
             order = ctx.policy.check_order(model, config.get("order")) or None
             records = model.search(domain, limit=config["limit"], order=order)
             records_data, _failed = ctx.scope.records.read(records, ["id", *fields_])
@@ -180,7 +180,7 @@ class McpPortalSections(models.AbstractModel):
         date_field, title_field = config["date_field"], config["title_field"]
         names = [date_field, title_field] + ([config["description_field"]] if config.get("description_field")
                                              else [])
-        ctx.policy.check_field_names(model, names, _("read"))
+        ctx.policy.check_field_names(model, names, "read")
         order = ctx.policy.check_order(model, config.get("order") or "%s desc" % date_field)
         records = model.search(expression.AND([domain, [(date_field, "!=", False)]]), limit=config["limit"],
                                order=order)

@@ -240,7 +240,7 @@ class McpPortalSpec(models.AbstractModel):
 
     @api.model
     def _check_date_field(self, scope, model, name, types=("date", "datetime")):
-        scope.policy.check_field_names(model, [name], _("filter"))
+        scope.policy.check_field_names(model, [name], "filter")
         field = model._fields[name]
         if field.type not in types or not field.store:
             raise ToolError(_("%(name)s must be a stored %(types)s field; it is a %(type)s.", name=name,
@@ -333,7 +333,7 @@ class McpPortalSpec(models.AbstractModel):
             raise ToolError(_("no section's model has a field %s.", name))
         with located("field"):
             for model in targets:
-                scope.policy.check_field_names(model, [name], _("filter"))
+                scope.policy.check_field_names(model, [name], "filter")
                 field = model._fields[name]
                 if field.type not in FILTER_FIELD_TYPES or not field.store:
                     raise ToolError(_("%(field)s of %(model)s cannot be a URL filter (use a stored many2one, "

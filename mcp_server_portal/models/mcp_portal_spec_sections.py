@@ -50,7 +50,7 @@ class McpPortalSpecSections(models.AbstractModel):
             raise ToolError(_("measures only apply to grouped tables (with groupby)."))
         fields = list(dict.fromkeys(raw["fields"]))
         with located("fields"):
-            scope.policy.check_field_names(model, fields, _("read"))
+            scope.policy.check_field_names(model, fields, "read")
             wrong = [name for name in fields if model._fields[name].type not in TABLE_FIELD_TYPES]
             if wrong:
                 raise ToolError(_("%(fields)s cannot be shown in a table (use text, number, date, selection, "
@@ -101,7 +101,7 @@ class McpPortalSpecSections(models.AbstractModel):
         with located("title_field" if not raw.get("description_field") else "title_field/description_field"):
             if not title_field or title_field not in model._fields:
                 raise ToolError(_("give title_field, the field used as the event title."))
-            scope.policy.check_field_names(model, names, _("read"))
+            scope.policy.check_field_names(model, names, "read")
             wrong = [name for name in names if model._fields[name].type not in TABLE_FIELD_TYPES]
             if wrong:
                 raise ToolError(_("%s cannot be shown as text.", ", ".join(wrong)))
