@@ -1,12 +1,10 @@
 import re
 
-import werkzeug.exceptions
-
 from odoo import api, models, tools
 from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
-from odoo.http import request
 from odoo.tools import SQL
 
+from ..lib.credential import Credential
 from .mcp_api_key import KEY_MARKER, hash_secret
 
 BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
@@ -24,9 +22,8 @@ class IrHttp(models.AbstractModel):
     def _mcp_authenticate_token(cls, env, token):
         """Resolve a bearer token to an MCP credential.
 
-        Returns ``(credential, None)`` or ``(None, reason)``. A credential is a dict
-        with at least ``kind``, ``user_id`` and ``profile_id``. Addons accepting
-        other tokens (OAuth) extend this method.
+        Returns ``(Credential, None)`` or ``(None, reason)`` (see ``lib/credential.py``). Addons
+        accepting other tokens (OAuth) extend this method and register their kind.
         """
         if not token:
             return None, "missing bearer token"
@@ -43,8 +40,8 @@ class IrHttp(models.AbstractModel):
             return None, "unknown key"
         # Each Odoo API key is a credential of its own: it shares no session, job, export or approval
         # with the user's other keys.
-        return {"kind": "odoo_apikey", "key_id": None, "native_key_id": native_key_id, "user_id": user_id,
-                "profile_id": profile_id}, None
+        return Credential(kind="odoo_apikey", user_id=user_id, profile_id=profile_id,
+                          extra_ids={"native_key_id": native_key_id}), None
 
     @api.model
     @tools.ormcache("digest", "user_id")
@@ -63,15 +60,15 @@ class IrHttp(models.AbstractModel):
 
         Addons with other credential kinds (OAuth grants) extend this method.
         """
-        if credential.get("kind") == "mcp_key":
-            key = env["mcp.api.key"].sudo().with_context(active_test=False).browse(credential.get("key_id")).exists()
+        if credential.kind == "mcp_key":
+            key = env["mcp.api.key"].sudo().with_context(active_test=False).browse(credential.key_id).exists()
             return bool(key) and key.state == "active" and key.user_id.active
-        if credential.get("kind") == "odoo_apikey":
+        if credential.kind == "odoo_apikey":
             env.cr.execute(SQL(
                 """SELECT 1 FROM res_users_apikeys k JOIN res_users u ON u.id = k.user_id
                     WHERE k.id = %s AND k.user_id = %s AND u.active
                       AND (k.expiration_date IS NULL OR k.expiration_date >= now() at time zone 'utc')""",
-                credential.get("native_key_id"), credential.get("user_id")))
+                credential.native_key_id, credential.user_id))
             return bool(env.cr.fetchone())
         return True
 
@@ -82,20 +79,9 @@ class IrHttp(models.AbstractModel):
 
         Addons with other credential kinds (OAuth grants) extend this method.
         """
-        if credential.get("kind") == "mcp_key":
-            key = env["mcp.api.key"].sudo().with_context(active_test=False).browse(credential.get("key_id")).exists()
+        if credential.kind == "mcp_key":
+            key = env["mcp.api.key"].sudo().with_context(active_test=False).browse(credential.key_id).exists()
             return key.profile_id.id or None
-        if credential.get("kind") == "odoo_apikey":
+        if credential.kind == "odoo_apikey":
             return int(env["ir.config_parameter"].sudo().get_param("mcp_server.native_key_profile_id") or 0) or None
-        return credential.get("profile_id")
-
-    @classmethod
-    def _auth_method_mcp(cls):
-        """Route authentication ``auth='mcp'``: an MCP bearer credential is required."""
-        token = cls._mcp_bearer_token_from_headers(request.httprequest.headers)
-        credential, _reason = cls._mcp_authenticate_token(request.env, token)
-        if not credential:
-            raise werkzeug.exceptions.Unauthorized(
-                "Invalid MCP credential", www_authenticate=werkzeug.datastructures.WWWAuthenticate("bearer"))
-        request.update_env(user=credential["user_id"])
-        request.mcp_credential = credential
+        return credential.profile_id

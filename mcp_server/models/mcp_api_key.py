@@ -8,6 +8,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..lib.credential import Credential
 from ..lib.ip_rules import IpRuleError, parse_networks
 from ..lib.own_transaction import own_transaction
 
@@ -308,7 +309,7 @@ class McpApiKey(models.Model):
 
     @api.model
     def _authenticate(self, secret):
-        """Return ``(credential dict, None)`` for a valid secret or ``(None, reason)``.
+        """Return ``(Credential, None)`` for a valid secret or ``(None, reason)``.
 
         Hashes are compared with :func:`odoo.tools.consteq`.
         """
@@ -334,17 +335,11 @@ class McpApiKey(models.Model):
             if not row["user_active"]:
                 return None, "the key's user is archived"
             self._touch_last_used(row["id"])
-            return {
-                "kind": "mcp_key",
-                "key_id": row["id"],
-                "user_id": row["user_id"],
-                "profile_id": row["profile_id"],
-                "current_secret": current,
-                "rate_limit_minute": row["rate_limit_minute"],
-                "rate_limit_day": row["rate_limit_day"],
-                "ip_allow": row["ip_allow"],
-                "ip_deny": row["ip_deny"],
-            }, None
+            return Credential(
+                kind="mcp_key", key_id=row["id"], user_id=row["user_id"], profile_id=row["profile_id"],
+                current_secret=current, rate_limit_minute=row["rate_limit_minute"],
+                rate_limit_day=row["rate_limit_day"], ip_allow=row["ip_allow"], ip_deny=row["ip_deny"],
+            ), None
         return None, "unknown key"
 
     @api.model

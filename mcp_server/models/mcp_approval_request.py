@@ -7,8 +7,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..lib.call_context import CallContext
+from ..lib.credential import Credential
 from ..services import RecordAccess
-from .mcp_session import credential_ref, recorded_credential
 
 _logger = logging.getLogger(__name__)
 
@@ -58,19 +58,19 @@ class McpApprovalRequest(models.Model):
     def _submit(self, spec, arguments, call):
         """Record the call, ask the approvers, and answer the agent with a pending result."""
         minutes = int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.approval_expiry_minutes", 30))
-        profile = self.env["mcp.access.profile"].browse(call.credential.get("profile_id")).exists()
-        summary = self.env["mcp.tool.registry"].with_user(call.credential["user_id"])._approval_summary(spec, arguments)
+        profile = self.env["mcp.access.profile"].browse(call.credential.profile_id).exists()
+        summary = self.env["mcp.tool.registry"].with_user(call.credential.user_id)._approval_summary(spec, arguments)
         approvers = profile._approvers() if profile else self.env.ref("mcp_server.group_mcp_admin").users
         request = self.create({
             "tool": spec.name,
             "risk": self.env["mcp.tool.registry"]._call_risk(spec, arguments),
             "arguments": json.dumps(arguments, ensure_ascii=False, indent=1),
             "summary": summary,
-            "key_id": call.credential.get("key_id"),
-            "user_id": call.credential["user_id"],
+            "key_id": call.credential.key_id,
+            "user_id": call.credential.user_id,
             "profile_id": profile.id,
-            "credential_ref": credential_ref(call.credential),
-            "credential": json.dumps(recorded_credential(call.credential)),
+            "credential_ref": call.credential.ref,
+            "credential": json.dumps(call.credential.recorded()),
             "approver_ids": [(6, 0, approvers.ids)],
             "expires_at": fields.Datetime.now() + timedelta(minutes=minutes),
         })
@@ -86,7 +86,7 @@ class McpApprovalRequest(models.Model):
             "%(approvers)s and expires at %(expires)s UTC. Call get_approval_status with approval_id %(id)s to "
             "follow it; once approved, the operation runs exactly as submitted.",
             summary=summary, id=request.id,
-            approvers=", ".join(dict.fromkeys(RecordAccess(self.with_user(call.credential["user_id"]).env, call.policy)
+            approvers=", ".join(dict.fromkeys(RecordAccess(self.with_user(call.credential.user_id).env, call.policy)
                                               .approver_labels(approvers))) or _("the administrators"),
             expires=request.expires_at)
         structured = {"status": "pending_approval", "approval_id": request.id, "summary": summary,
@@ -127,7 +127,7 @@ class McpApprovalRequest(models.Model):
     def _execute(self, approver):
         self.ensure_one()
         settings = self.env["mcp.server"]._settings()
-        credential = json.loads(self.credential)
+        credential = Credential.from_recorded(json.loads(self.credential))
         values = {"decided_by": approver.id, "decided_at": fields.Datetime.now()}
         if not self.env["ir.http"]._mcp_credential_active(self.env, credential):
             values.update(state="failed", result=_("The key or connection was revoked or expired before approval."))
@@ -137,8 +137,8 @@ class McpApprovalRequest(models.Model):
         user = self.user_id
         registry = self.env["mcp.tool.registry"].with_user(user).with_context(**user.with_user(user).context_get())
         # The call runs under the key's access profile as it is now: a change since the submission applies.
-        credential["profile_id"] = self.env["ir.http"]._mcp_current_profile_id(self.env, credential)
-        policy = self.env["mcp.access.policy"]._load(credential["profile_id"])
+        credential = credential.with_profile(self.env["ir.http"]._mcp_current_profile_id(self.env, credential))
+        policy = self.env["mcp.access.policy"]._load(credential.profile_id)
         call = CallContext(credential, policy, settings=settings)
         call.approved = True
         result = registry._call_tool(self.tool, json.loads(self.arguments), call)

@@ -6,8 +6,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import consteq
 
-from .mcp_session import credential_ref
-
 FORMATS = [("csv", "CSV"), ("xlsx", "Excel"), ("pdf", "PDF"), ("html", "HTML")]
 MIMETYPES = {
     "csv": "text/csv",
@@ -43,8 +41,8 @@ class McpExport(models.Model):
         """Keep a generated file for the caller and return the record (bookkeeping runs as superuser)."""
         return self.sudo().create({
             "name": name,
-            "user_id": call.credential["user_id"],
-            "credential_ref": credential_ref(call.credential),
+            "user_id": call.credential.user_id,
+            "credential_ref": call.credential.ref,
             "model": model_name,
             "file_format": file_format,
             "row_count": row_count,

@@ -8,8 +8,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib.call_context import CallContext
+from ..lib.credential import Credential
 from .mcp_job_mixin import FINAL_STATES, JobCancelled
-from .mcp_session import credential_ref, recorded_credential
 
 _logger = logging.getLogger(__name__)
 
@@ -47,15 +47,15 @@ class McpJob(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _enqueue(self, spec, arguments, call, request_id=None):
-        credential = recorded_credential(call.credential)
+        credential = call.credential.recorded()
         job = self._enqueue_job({
             "tool": spec.name,
             "arguments": json.dumps(arguments),
-            "user_id": call.credential["user_id"],
-            "key_id": call.credential.get("key_id"),
-            "profile_id": call.credential.get("profile_id"),
+            "user_id": call.credential.user_id,
+            "key_id": call.credential.key_id,
+            "profile_id": call.credential.profile_id,
             "credential": json.dumps(credential),
-            "credential_ref": credential_ref(call.credential),
+            "credential_ref": call.credential.ref,
             "session_id": call.session_id,
             "request_id": None if request_id is None else str(request_id),
         })
@@ -118,11 +118,11 @@ class McpJob(models.Model):
     def _execute(self):
         """Run the tool as the job's user; returns the outcome for :meth:`_finish` (the job row is not touched)."""
         self.ensure_one()
-        credential = json.loads(self.credential)
+        credential = Credential.from_recorded(json.loads(self.credential))
         user = self.user_id
         # The job runs under the key's access profile as it is now, not as it was when it was queued.
-        credential["profile_id"] = self.env["ir.http"]._mcp_current_profile_id(self.env, credential)
-        policy = self.env["mcp.access.policy"]._load(credential["profile_id"])
+        credential = credential.with_profile(self.env["ir.http"]._mcp_current_profile_id(self.env, credential))
+        policy = self.env["mcp.access.policy"]._load(credential.profile_id)
         call = CallContext(credential, policy, settings=self.env["mcp.server"]._settings())
         call.approved = True  # approval, if any, happened before the job was queued
         call.in_job = True

@@ -13,7 +13,6 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from ..lib.own_transaction import RollBack, own_transaction
-from .mcp_session import credential_ref
 
 _logger = logging.getLogger(__name__)
 
@@ -110,9 +109,9 @@ class McpRateLimiter(models.AbstractModel):
         """``[(scope, window, limit)]`` that apply to this credential (0 = unlimited)."""
         limits = []
         for window in WINDOWS:
-            per_credential = credential.get("rate_limit_%s" % window) or settings.get("rate_limit_%s" % window, 0)
+            per_credential = getattr(credential, "rate_limit_%s" % window) or settings.get("rate_limit_%s" % window, 0)
             if per_credential:
-                limits.append(("cred:%s" % credential_ref(credential), window, per_credential))
+                limits.append(("cred:%s" % credential.ref, window, per_credential))
             global_limit = settings.get("global_rate_limit_%s" % window, 0)
             if global_limit:
                 limits.append(("global", window, global_limit))

@@ -5,6 +5,7 @@ The JSON-RPC side lives in ``mcp_server_post`` (eras, one message), ``mcp_server
 """
 import logging
 import time
+from dataclasses import replace
 
 from odoo import _, api, models, tools
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
@@ -160,7 +161,7 @@ class McpServer(models.AbstractModel):
         refused = self._admit(exchange)
         if refused:
             return refused
-        server = self.with_user(exchange.credential["user_id"])
+        server = self.with_user(exchange.credential.user_id)
         server = server.with_context(**server.env["res.users"].context_get())
         if exchange.method == "DELETE":
             return server._end_session(exchange)
@@ -189,17 +190,17 @@ class McpServer(models.AbstractModel):
         credential = self._authenticate(exchange)
         if isinstance(credential, McpReply):
             return credential
-        policy = self.env["mcp.access.policy"]._load(credential.get("profile_id"))
+        policy = self.env["mcp.access.policy"]._load(credential.profile_id)
         governance = policy.governance
         if not (ip_allowed(client_ip, governance["ip_allow"], governance["ip_deny"])
-                and ip_allowed(client_ip, credential.get("ip_allow", ()), credential.get("ip_deny", ()))):
+                and ip_allowed(client_ip, credential.ip_allow, credential.ip_deny)):
             audit.update(status="denied", error="address %s refused by the key's network rules" % client_ip)
             return self._http_error(403, jsonrpc.INVALID_REQUEST, _(
                 "This key may not be used from your network address."))
-        credential = dict(
+        credential = replace(
             credential,
-            rate_limit_minute=credential.get("rate_limit_minute") or governance["rate_limit_minute"],
-            rate_limit_day=credential.get("rate_limit_day") or governance["rate_limit_day"],
+            rate_limit_minute=credential.rate_limit_minute or governance["rate_limit_minute"],
+            rate_limit_day=credential.rate_limit_day or governance["rate_limit_day"],
         )
         exceeded = self.env["mcp.rate.limiter"]._hit(credential, settings, self._message_count(exchange.body))
         if exceeded:
@@ -244,7 +245,7 @@ class McpServer(models.AbstractModel):
                 "Authentication required: send 'Authorization: Bearer <key>' with a valid MCP key."))
             reply.headers["WWW-Authenticate"] = challenge
             return reply
-        exchange.audit.update(key_id=credential.get("key_id"), user_id=credential["user_id"])
+        exchange.audit.update(key_id=credential.key_id, user_id=credential.user_id)
         return credential
 
     def _add_cors_headers(self, reply, exchange):

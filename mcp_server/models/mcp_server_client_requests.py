@@ -126,8 +126,8 @@ class McpServerClientRequests(models.AbstractModel):
         with registry.cursor() as cr:
             env = api.Environment(cr, uid, context)
             server = env["mcp.server"]
-            call.policy = env["mcp.access.policy"]._load(call.credential.get("profile_id"))
-            audit = {"method": method, "key_id": call.credential.get("key_id"), "user_id": uid,
+            call.policy = env["mcp.access.policy"]._load(call.credential.profile_id)
+            audit = {"method": method, "key_id": call.credential.key_id, "user_id": uid,
                      "session_id": call.session_id, "status": "success"}
             try:
                 result = server._dispatch(method, params, call, {})

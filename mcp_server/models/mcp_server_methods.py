@@ -9,7 +9,6 @@ from ..lib import jsonrpc
 from ..lib.call_context import LOG_LEVELS
 from ..lib.jsonrpc import JsonRpcError
 from ..lib.request_state import DEFAULT_TTL_SECONDS, RequestStateError, request_digest, sign_state, verify_state
-from .mcp_session import credential_ref
 
 SERVER_NAME = "odoo-mcp-server"
 SERVER_TITLE = "Odoo MCP Server"
@@ -201,13 +200,13 @@ class McpServerMethods(models.AbstractModel):
     # ------------------------------------------------------------------
     def _sign_request_state(self, call, method, name, arguments, payload, ttl=DEFAULT_TTL_SECONDS):
         """A ``requestState`` bound to this credential, this request (method, name, arguments) and an expiry."""
-        return sign_state(self._request_state_secret(), credential_ref(call.credential),
+        return sign_state(self._request_state_secret(), call.credential.ref,
                           request_digest(method, name, arguments), payload, ttl)
 
     def _verify_request_state(self, call, method, name, arguments):
         """The payload of the request's ``requestState``; -32602 when tampered with, expired or foreign."""
         try:
-            return verify_state(self._request_state_secret(), call.request_state, credential_ref(call.credential),
+            return verify_state(self._request_state_secret(), call.request_state, call.credential.ref,
                                 request_digest(method, name, arguments))
         except RequestStateError as exc:
             call.audit.update(status="denied", error="requestState refused: %s" % exc)

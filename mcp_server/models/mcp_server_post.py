@@ -17,7 +17,6 @@ from ..lib.transport import McpReply
 
 # One logger for the whole transport, whichever file it is in.
 from .mcp_server import _logger, is_retryable
-from .mcp_session import credential_ref
 
 SESSIONLESS_METHODS = {"initialize", "ping"}
 NAMED_METHODS = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri"}
@@ -311,5 +310,5 @@ class McpServerPost(models.AbstractModel):
         if method == "notifications/cancelled" and call.session_id and params.get("requestId") is not None:
             jobs = self.env["mcp.job"].sudo().search([
                 ("session_id", "=", call.session_id), ("request_id", "=", str(params["requestId"])[:128]),
-                ("credential_ref", "=", credential_ref(call.credential)), ("state", "in", ("queued", "running"))])
+                ("credential_ref", "=", call.credential.ref), ("state", "in", ("queued", "running"))])
             jobs._request_cancel()

@@ -7,7 +7,6 @@ from odoo import _, api, models
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError, ToolError
 from ..services import RecordAccess
-from .mcp_session import credential_ref
 
 EXPORT_URI = re.compile(r"^odoo://export/(\d+)$")
 SCHEMA_URI = re.compile(r"^odoo://model/([a-z0-9_.]+)/schema$")
@@ -122,7 +121,7 @@ class McpServerResources(models.AbstractModel):
     @api.model
     def _read_export(self, uri, export_id, call):
         export = self.env["mcp.export"].sudo().search(
-            [("id", "=", export_id), ("credential_ref", "=", credential_ref(call.credential))])
+            [("id", "=", export_id), ("credential_ref", "=", call.credential.ref)])
         if not export:
             raise self._resource_not_found(uri, call)
         return {"contents": [{"uri": uri, "mimeType": export.mimetype, "blob": export.data.decode()}]}

@@ -50,7 +50,7 @@ class McpSession(models.Model):
                                         active)
                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'info', (now() at time zone 'UTC'),
                        (now() at time zone 'UTC'), true)""",
-            session_id, credential.get("key_id"), credential["user_id"], credential_ref(credential),
+            session_id, credential.key_id, credential.user_id, credential.ref,
             protocol_version, str(client_info.get("name") or "")[:128] or None,
             str(client_info.get("version") or "")[:64] or None, json.dumps(capabilities),
         ))
@@ -64,7 +64,7 @@ class McpSession(models.Model):
         takes effect in every worker at once, with no cache to clear."""
         self.env.cr.execute(SQL(
             """SELECT id, protocol_version, log_level, client_capabilities FROM mcp_session
-                WHERE name = %s AND active AND credential_ref = %s""", session_id, credential_ref(credential)))
+                WHERE name = %s AND active AND credential_ref = %s""", session_id, credential.ref))
         row = self.env.cr.dictfetchone()
         if row:
             self._touch(row["id"])
@@ -85,7 +85,7 @@ class McpSession(models.Model):
         self.env.cr.execute(SQL(
             """UPDATE mcp_session SET active = false, ended_at = (now() at time zone 'UTC')
                 WHERE name = %s AND active AND credential_ref = %s""",
-            session_id, credential_ref(credential),
+            session_id, credential.ref,
         ))
         return bool(self.env.cr.rowcount)
 
@@ -105,17 +105,3 @@ class McpSession(models.Model):
             now, now - timedelta(days=1)))
         self.env.cr.execute(SQL("DELETE FROM mcp_session WHERE NOT active AND ended_at < %s", now - timedelta(days=7)))
 
-
-def credential_ref(credential):
-    """A stable, secret-free reference of a credential (which key or grant): sessions, jobs, exports,
-    approvals and rate counters belong to it. Each Odoo API key of a user is a credential of its own."""
-    if credential.get("native_key_id"):
-        return "%s:%s:%s" % (credential.get("kind"), credential["user_id"], credential["native_key_id"])
-    reference = credential.get("key_id") or credential.get("grant_id") or credential["user_id"]
-    return "%s:%s" % (credential.get("kind"), reference)
-
-
-def recorded_credential(credential):
-    """The parts of a credential kept to act later (approvals, jobs): no secret, no cached policy."""
-    return {k: v for k, v in credential.items() if k in ("kind", "key_id", "grant_id", "native_key_id", "user_id",
-                                                          "profile_id", "scopes")}

@@ -12,7 +12,6 @@ from odoo import _, api, models
 
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError, ToolError
-from .mcp_session import credential_ref
 
 CONFIRM_KEY = "confirm"
 CONFIRM_SECONDS = 600
@@ -112,7 +111,7 @@ class McpToolConfirmation(models.AbstractModel):
         payload = self.env["mcp.server"]._verify_request_state(call, "tools/call", spec.name, arguments)
         nonce = str((payload or {}).get("nonce") or "")
         replies = self.env["mcp.client.reply"].sudo()
-        if not nonce or not replies._store("confirmation:%s" % credential_ref(call.credential), nonce,
+        if not nonce or not replies._store("confirmation:%s" % call.credential.ref, nonce,
                                            {"tool": spec.name}):
             call.audit.update(status="denied", error="requestState replayed")
             raise JsonRpcError(jsonrpc.INVALID_PARAMS, _(

@@ -4,7 +4,6 @@ import json
 from odoo import _, api, models
 
 from ..lib.jsonrpc import ToolError
-from .mcp_session import credential_ref
 from .mcp_tool_registry import mcp_tool
 
 SUMMARY_VALUE_LIMIT = 80
@@ -27,7 +26,7 @@ class McpToolsApprovals(models.AbstractModel):
         always_allowed=True)
     def _tool_get_approval_status(self, call, args):
         request = self.env["mcp.approval.request"].sudo().search(
-            [("id", "=", args["approval_id"]), ("credential_ref", "=", credential_ref(call.credential))])
+            [("id", "=", args["approval_id"]), ("credential_ref", "=", call.credential.ref)])
         if not request:
             raise ToolError(_("No approval request %s was made with this key.", args["approval_id"]))
         status = request._status_for_agent()

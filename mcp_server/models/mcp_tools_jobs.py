@@ -2,7 +2,6 @@
 from odoo import _, api, models
 
 from ..lib.jsonrpc import ToolError
-from .mcp_session import credential_ref
 from .mcp_tool_registry import mcp_tool
 
 JOB_ID = {"type": "integer"}
@@ -21,7 +20,7 @@ class McpToolsJobs(models.AbstractModel):
     @api.model
     def _own_job(self, call, job_id):
         job = self.env["mcp.job"].sudo().search(
-            [("id", "=", job_id), ("credential_ref", "=", credential_ref(call.credential))])
+            [("id", "=", job_id), ("credential_ref", "=", call.credential.ref)])
         if not job:
             raise ToolError(_("No job %s was started with this key.", job_id))
         return job

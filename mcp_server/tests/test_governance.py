@@ -7,8 +7,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..lib.call_context import CallContext
+from ..lib.credential import Credential
 from ..lib.ip_rules import IpRuleError, ip_allowed, parse_networks
-from ..models.mcp_session import credential_ref
 
 
 class TestIpRules(TransactionCase):
@@ -57,8 +57,8 @@ class GovernanceCase(TransactionCase):
         cls.partner = cls.env["res.partner"].create({"name": "Governed Partner", "city": "Ghent"})
 
     def _call(self, name, arguments, user=None):
-        credential = {"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id,
-                      "profile_id": self.profile.id}
+        credential = Credential.from_recorded({"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id,
+                      "profile_id": self.profile.id})
         policy = self.env["mcp.access.policy"]._load(self.profile.id)
         call = CallContext(credential, policy, settings=self.env["mcp.server"]._settings())
         registry = self.env["mcp.tool.registry"].with_user(user or self.requester)
@@ -68,8 +68,8 @@ class GovernanceCase(TransactionCase):
 class TestRateLimiter(GovernanceCase):
     def test_postgresql_counters_stop_exactly_at_the_limit(self):
         limiter = self.env["mcp.rate.limiter"]
-        credential = {"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id,
-                      "rate_limit_minute": 3, "rate_limit_day": 0}
+        credential = Credential.from_recorded({"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id,
+                      "rate_limit_minute": 3, "rate_limit_day": 0})
         results = [limiter._hit(credential, {}) for _i in range(5)]
         self.assertEqual(results[:3], [None, None, None])
         _scope, window, limit, retry_after = results[3]
@@ -79,8 +79,8 @@ class TestRateLimiter(GovernanceCase):
 
     def test_a_refused_request_consumes_no_quota_of_other_windows(self):
         limiter = self.env["mcp.rate.limiter"]
-        credential = {"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id,
-                      "rate_limit_minute": 2, "rate_limit_day": 100}
+        credential = Credential.from_recorded({"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id,
+                      "rate_limit_minute": 2, "rate_limit_day": 100})
         for _i in range(6):
             limiter._hit(credential, {})
         self.env.cr.execute("SELECT count FROM mcp_rate_counter WHERE bucket LIKE %s",
@@ -90,8 +90,8 @@ class TestRateLimiter(GovernanceCase):
     def test_global_limit_applies_to_every_key(self):
         limiter = self.env["mcp.rate.limiter"]
         settings = {"global_rate_limit_minute": 2}
-        first = {"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id}
-        second = {"kind": "mcp_key", "key_id": self.key.id + 100000, "user_id": self.approver.id}
+        first = Credential(kind="mcp_key", key_id=self.key.id, user_id=self.requester.id)
+        second = Credential(kind="mcp_key", key_id=self.key.id + 100000, user_id=self.approver.id)
         self.assertIsNone(limiter._hit(first, settings))
         self.assertIsNone(limiter._hit(second, settings))
         self.assertEqual(limiter._hit(first, settings)[0], "global")
@@ -181,8 +181,8 @@ class TestApprovals(GovernanceCase):
         self.env["ir.config_parameter"].sudo().set_param("mcp_server.approval_expiry_minutes", "5")
         restricted = new_test_user(self.env, login="gov_restricted", groups="base.group_user", name="Restricted")
         self.key.user_id = restricted
-        credential = {"kind": "mcp_key", "key_id": self.key.id, "user_id": restricted.id,
-                      "profile_id": self.profile.id}
+        credential = Credential.from_recorded({"kind": "mcp_key", "key_id": self.key.id, "user_id": restricted.id,
+                      "profile_id": self.profile.id})
         call = CallContext(credential, self.env["mcp.access.policy"]._load(self.profile.id),
                            settings=self.env["mcp.server"]._settings())
         result = self.env["mcp.tool.registry"].with_user(restricted)._call_tool(
@@ -217,8 +217,8 @@ class TestApprovals(GovernanceCase):
 
 class TestJobs(GovernanceCase):
     def _job(self, tool, arguments):
-        credential = {"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id,
-                      "profile_id": self.profile.id}
+        credential = Credential.from_recorded({"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id,
+                      "profile_id": self.profile.id})
         call = CallContext(credential, self.env["mcp.access.policy"]._load(self.profile.id),
                            settings=self.env["mcp.server"]._settings())
         spec = self.env["mcp.tool.registry"]._catalog()[tool]
@@ -295,8 +295,8 @@ class TestKeyLifecycle(GovernanceCase):
         self.assertIsNone(ir_http._mcp_authenticate_token(self.env, token)[0])
         self.env["ir.config_parameter"].sudo().set_param("mcp_server.native_key_profile_id", str(self.profile.id))
         credential, _reason = ir_http._mcp_authenticate_token(self.env, token)
-        self.assertEqual((credential["kind"], credential["user_id"], credential["profile_id"]),
+        self.assertEqual((credential.kind, credential.user_id, credential.profile_id),
                          ("odoo_apikey", self.requester.id, self.profile.id))
         native_key = self.env["res.users.apikeys"].search([("user_id", "=", self.requester.id)])
-        self.assertEqual(credential_ref(credential), "odoo_apikey:%s:%s" % (self.requester.id, native_key.id),
+        self.assertEqual(credential.ref, "odoo_apikey:%s:%s" % (self.requester.id, native_key.id),
                          "each Odoo API key is a credential of its own")

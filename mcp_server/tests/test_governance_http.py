@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
+from ..lib.credential import Credential
 from .common import PROTOCOL_VERSION, McpCase
 from .test_governance import GovernanceCase
 
@@ -128,7 +129,7 @@ class TestMessageCounters(GovernanceCase):
         self.assertTrue(limiter._hit(credential, settings, 1))
 
     def test_postgresql_counter_takes_a_count(self):
-        credential = {"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id, "rate_limit_minute": 30}
+        credential = Credential(kind="mcp_key", key_id=self.key.id, user_id=self.requester.id, rate_limit_minute=30)
         self._check({}, credential)
         self.env.cr.execute("SELECT count FROM mcp_rate_counter WHERE bucket LIKE %s",
                             ["%%:cred:mcp_key:%s:minute:%%" % self.key.id])
@@ -142,6 +143,6 @@ class TestMessageCounters(GovernanceCase):
         key_id = int(fields.Datetime.now().timestamp() * 1000)
         pattern = "mcp:rl:%s:cred:mcp_key:%s:*" % (self.env.cr.dbname, key_id)
         self.addCleanup(lambda: [client.delete(k) for k in client.keys(pattern)])
-        self._check({"redis_url": url}, {"kind": "mcp_key", "key_id": key_id, "user_id": self.requester.id,
-                                         "rate_limit_minute": 30})
+        self._check({"redis_url": url}, Credential(
+            kind="mcp_key", key_id=key_id, user_id=self.requester.id, rate_limit_minute=30))
         self.assertEqual([int(client.get(k)) for k in client.keys(pattern)], [30])

@@ -3,6 +3,7 @@ from odoo import Command
 from odoo.tests import tagged
 
 from ..lib.call_context import CallContext
+from ..lib.credential import Credential
 from .test_governance import GovernanceCase
 
 
@@ -41,8 +42,8 @@ class GovernancePathCase(GovernanceCase):
     def _call_as(self, profile, name, arguments):
         """Call a tool with the test key, its profile set to ``profile``."""
         self.key.profile_id = profile
-        credential = {"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id,
-                      "profile_id": profile.id}
+        credential = Credential.from_recorded({"kind": "mcp_key", "key_id": self.key.id, "user_id": self.requester.id,
+                      "profile_id": profile.id})
         call = CallContext(credential, self.env["mcp.access.policy"]._load(profile.id),
                            settings=self.env["mcp.server"]._settings())
         return self.env["mcp.tool.registry"].with_user(self.requester)._call_tool(name, arguments, call), call

@@ -1,6 +1,7 @@
 from odoo import models
 from odoo.http import request
 
+from ..lib.credential_kind import OAUTH_KIND
 from ..lib.token_secrets import OAUTH_MARKER
 from ..lib.urls import canonical_resource
 
@@ -23,8 +24,8 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _mcp_credential_active(cls, env, credential):
         """An OAuth connection acts only while its grant is active."""
-        if credential.get("kind") == "oauth":
-            grant = env["mcp.oauth.grant"].sudo().browse(credential.get("grant_id")).exists()
+        if credential.kind == OAUTH_KIND:
+            grant = env["mcp.oauth.grant"].sudo().browse(credential.grant_id).exists()
             return bool(grant) and grant.state == "active"
         return super()._mcp_credential_active(env, credential)
 
@@ -32,8 +33,8 @@ class IrHttp(models.AbstractModel):
     def _mcp_current_profile_id(cls, env, credential):
         """An OAuth connection acts under the profile its application or Settings give its scopes now,
         as its next request would (approvals and background jobs are executed under it)."""
-        if credential.get("kind") == "oauth":
-            grant = env["mcp.oauth.grant"].sudo().browse(credential.get("grant_id")).exists()
+        if credential.kind == OAUTH_KIND:
+            grant = env["mcp.oauth.grant"].sudo().browse(credential.grant_id).exists()
             if not grant:
                 return None
             profile = env["mcp.oauth.server"]._profile_for(grant.client_id.profile_id.id, tuple(grant.scope.split()))

@@ -10,10 +10,12 @@ from urllib.parse import urlsplit
 from authlib.oauth2.rfc6749.errors import AccessDeniedError, OAuth2Error
 
 from odoo import _, api, models
+from odoo.addons.mcp_server.lib.credential import Credential
 from odoo.addons.mcp_server.lib.jsonrpc import parse_body
 
 from ..lib.authlib_server import OdooAuthorizationServer, OdooJsonRequest, OdooOAuth2Request
 from ..lib.cimd_fetch import ClientMetadataError
+from ..lib.credential_kind import REGISTRATION_KIND
 from ..lib.redirect_uris import malformed_uri_error, split_uris
 from ..lib.reply import OAuthReply
 from ..lib.scopes import (
@@ -318,7 +320,8 @@ class McpOauthServer(models.AbstractModel):
         counters are the MCP server's rate counters, shared by every worker)."""
         limits = {"rate_limit_day": settings["registrations_per_day"],
                   "redis_url": self.env["mcp.server"]._settings()["redis_url"]}
-        exceeded = self.env["mcp.rate.limiter"]._hit({"kind": "oauth-register", "key_id": ip or "unknown"}, limits)
+        exceeded = self.env["mcp.rate.limiter"]._hit(
+            Credential(kind=REGISTRATION_KIND, user_id=None, extra_ids={"address": ip or "unknown"}), limits)
         if not exceeded:
             return None
         _scope, _window, limit, retry_after = exceeded

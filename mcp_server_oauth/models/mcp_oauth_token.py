@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
+from odoo.addons.mcp_server.lib.credential import Credential
 from odoo.tools import SQL
 
+from ..lib.credential_kind import OAUTH_KIND
 from ..lib.token_secrets import ACCESS_MARKER, MAX_SECRET_LENGTH, PREFIX_LENGTH, REFRESH_MARKER, hash_secret
 
 # Expired tokens are deleted after this long (a used refresh token is kept until it expires, to detect reuse).
@@ -103,15 +105,8 @@ class McpOauthToken(models.Model):
         if not profile:
             return None, "no access profile is set for the OAuth scopes %s any more" % row["scope"]
         self.env["mcp.oauth.grant"]._touch_last_used(row["grant_id"])
-        return {
-            "kind": "oauth",
-            "key_id": None,
-            "grant_id": row["grant_id"],
-            "client_id": row["client_id"],
-            "user_id": row["user_id"],
-            "profile_id": profile.id,
-            "scopes": scopes,
-        }, None
+        return Credential(kind=OAUTH_KIND, user_id=row["user_id"], profile_id=profile.id, scopes=scopes,
+                          extra_ids={"grant_id": row["grant_id"], "client_id": row["client_id"]}), None
 
     # ------------------------------------------------------------------
     # Token endpoint and revocation endpoint

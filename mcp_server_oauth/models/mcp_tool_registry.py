@@ -1,6 +1,7 @@
 from odoo import _, api, models
 from odoo.addons.mcp_server.lib.jsonrpc import InsufficientScope
 
+from ..lib.credential_kind import OAUTH_KIND
 from ..lib.scopes import RISK_SCOPE, format_scope, scope_covers
 
 
@@ -14,11 +15,11 @@ class McpToolRegistry(models.AbstractModel):
         job was checked when it was queued."""
         credential = call.credential
         spec = self._catalog().get(name)
-        if spec and credential.get("kind") == "oauth" and not call.in_job:
+        if spec and credential.kind == OAUTH_KIND and not call.in_job:
             needed = RISK_SCOPE[self._call_risk(spec, arguments)]
-            if not scope_covers(credential["scopes"], needed):
+            if not scope_covers(credential.scopes, needed):
                 raise InsufficientScope(needed, _(
                     "The tool %(tool)s needs the OAuth scope %(needed)s; this connection has %(scopes)s. "
                     "Authorize the application again with %(needed)s.",
-                    tool=name, needed=needed, scopes=format_scope(credential["scopes"]) or _("none")))
+                    tool=name, needed=needed, scopes=format_scope(credential.scopes) or _("none")))
         return super()._call_tool(name, arguments, call)

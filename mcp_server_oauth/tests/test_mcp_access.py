@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.addons.mcp_server.lib.credential import Credential
 from odoo.tests import tagged
 
 from .common import OAuthCase
@@ -62,8 +63,8 @@ class TestMcpAccess(OAuthCase):
         """Approvals and background jobs of a connection run under the profile it has when they execute."""
         self.tokens(scope="mcp:read")
         grant = self.env["mcp.oauth.grant"].search([("user_id", "=", self.user.id)], limit=1)
-        recorded = {"kind": "oauth", "grant_id": grant.id, "user_id": self.user.id,
-                    "profile_id": self.profile_read.id}
+        recorded = Credential.from_recorded({"kind": "oauth", "grant_id": grant.id, "user_id": self.user.id,
+                    "profile_id": self.profile_read.id})
         current = self.env["ir.http"]._mcp_current_profile_id
         self.assertEqual(current(self.env, recorded), self.profile_read.id)
         narrow = self.env["mcp.access.profile"].create({"name": "OAuth delayed narrow", "scope": "read_only"})
@@ -72,7 +73,7 @@ class TestMcpAccess(OAuthCase):
         self.set_param("profile_read_id", False)
         self.assertIsNone(current(self.env, recorded))
         grant.unlink()
-        self.assertIsNone(current(self.env, dict(recorded)))
+        self.assertIsNone(current(self.env, Credential.from_recorded(recorded.recorded())))
 
     def test_insufficient_scope(self):
         _client_id, body = self.tokens(scope="mcp:read")

@@ -3,7 +3,7 @@ import json
 import secrets
 
 from odoo import _, api, fields, models
-from odoo.addons.mcp_server.models.mcp_session import credential_ref
+from odoo.addons.mcp_server.lib.credential import Credential
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import consteq
 from odoo.tools.misc import hmac
@@ -11,6 +11,12 @@ from odoo.tools.misc import hmac
 from ..lib import colors
 from ..lib.schema import FILTER, THEME_MODES
 from .mcp_portal_spec import EvaluationScope
+
+
+def key_ref(key_id):
+    """The credential reference of the MCP key ``key_id``."""
+    return Credential(kind="mcp_key", user_id=None, key_id=key_id).ref
+
 
 CREDENTIAL_FIELDS = {"key_id", "user_id", "profile_id", "credential_ref"}
 EMBED_SCOPE = "mcp_server_portal.embed"
@@ -151,14 +157,13 @@ class McpPortalPage(models.Model):
         pages = super().create(vals_list)
         for page, vals in zip(pages, vals_list, strict=True):
             if "credential_ref" not in vals and page.key_id:
-                page.sudo().credential_ref = credential_ref({"kind": "mcp_key", "key_id": page.key_id.id})
+                page.sudo().credential_ref = key_ref(page.key_id.id)
         return pages
 
     def write(self, vals):
         self._check_credential_change(vals)
         if "key_id" in vals and "credential_ref" not in vals:
-            vals = dict(vals, credential_ref=vals["key_id"] and credential_ref(
-                {"kind": "mcp_key", "key_id": vals["key_id"]}))
+            vals = dict(vals, credential_ref=vals["key_id"] and key_ref(vals["key_id"]))
         result = super().write(vals)
         self._drop_cached_figures()
         return result
@@ -188,24 +193,13 @@ class McpPortalPage(models.Model):
     # Credential and data
     # ------------------------------------------------------------------
     def _bound_credential(self):
-        """The credential the page is bound to, rebuilt from its ``credential_ref`` as the core's credential
-        hooks take it (``kind``, the key or grant, ``user_id``), or None when the reference names none.
+        """The credential the page is bound to, rebuilt from its ``credential_ref`` (any registered kind),
+        or None when the reference names none or another user.
 
         The profile is not part of it: a credential acts under its current profile, never a recorded one."""
         self.ensure_one()
         page = self.sudo()
-        kind, _sep, reference = (page.credential_ref or "").partition(":")
-        ids = [int(part) for part in reference.split(":") if part.isdigit()]
-        user_id = page.user_id.id
-        if not user_id or len(ids) != len(reference.split(":")):
-            return None
-        if kind == "mcp_key" and len(ids) == 1:
-            return {"kind": kind, "key_id": ids[0], "user_id": user_id}
-        if kind == "odoo_apikey" and len(ids) == 2 and ids[0] == user_id:
-            return {"kind": kind, "key_id": None, "native_key_id": ids[1], "user_id": user_id}
-        if kind == "oauth" and len(ids) == 1:
-            return {"kind": kind, "key_id": None, "grant_id": ids[0], "user_id": user_id}
-        return None
+        return Credential.from_ref(page.credential_ref, page.user_id.id)
 
     def _credential_active(self, credential=None):
         """Whether the bound credential may still act (the core's rule, extended by the addons of other
@@ -223,10 +217,10 @@ class McpPortalPage(models.Model):
         credential = page._bound_credential()
         if not user.active or not page._credential_active(credential):
             return None
-        credential["profile_id"] = self.env["ir.http"]._mcp_current_profile_id(self.env, credential)
-        if not credential["profile_id"]:
+        credential = credential.with_profile(self.env["ir.http"]._mcp_current_profile_id(self.env, credential))
+        if not credential.profile_id:
             return None
-        policy = self.env["mcp.access.policy"]._load(credential["profile_id"])
+        policy = self.env["mcp.access.policy"]._load(credential.profile_id)
         env = self.with_user(user).env
         env = env(context=dict(env.context, **env["res.users"].context_get()))
         return EvaluationScope(env, policy, credential)

@@ -124,7 +124,7 @@ class McpPortalVisit(models.AbstractModel):
             "filters": filter_values,
             "page": str(page.write_date),
             "sections": [(s.id, str(s.write_date)) for s in page.section_ids],
-            "credential": scope and (scope.credential["user_id"], scope.credential["profile_id"]),
+            "credential": scope and (scope.credential.user_id, scope.credential.profile_id),
             "policy": policy,
         }
         return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()

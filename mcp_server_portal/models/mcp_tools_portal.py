@@ -5,7 +5,6 @@ profile, and only that credential's tools see it. Publishing is left to a person
 """
 from odoo import Command, _, api, models
 from odoo.addons.mcp_server.lib.jsonrpc import ToolError
-from odoo.addons.mcp_server.models.mcp_session import credential_ref
 from odoo.addons.mcp_server.models.mcp_tool_registry import mcp_tool
 
 from ..lib.schema import PAGE_OUTPUT, PAGE_PROPERTIES, PAGE_REF, SCALAR, SLUG_PATTERN
@@ -27,7 +26,7 @@ class McpToolsPortal(models.AbstractModel):
     @api.model
     def _portal_page(self, call, ref):
         """One of the caller's pages, by slug or id."""
-        domain = [("credential_ref", "=", credential_ref(call.credential))]
+        domain = [("credential_ref", "=", call.credential.ref)]
         ref = str(ref).strip()
         domain.append(("id", "=", int(ref)) if ref.isdigit() else ("slug", "=", ref))
         page = self.env["mcp.portal.page"].search(domain, limit=1)
@@ -105,9 +104,9 @@ class McpToolsPortal(models.AbstractModel):
         pages = self.env["mcp.portal.page"]
         page = pages.create(dict(values, owner_id=self.env.uid))
         # Binding the page to the calling credential is the server's bookkeeping: the caller is that credential.
-        page.sudo().write({"key_id": call.credential.get("key_id") or False,
-                           "credential_ref": credential_ref(call.credential),
-                           "user_id": call.credential["user_id"]})
+        page.sudo().write({"key_id": call.credential.key_id or False,
+                           "credential_ref": call.credential.ref,
+                           "user_id": call.credential.user_id})
         page.write({"section_ids": self._portal_sections_commands(sections), "filters": filters})
         call.note(model=page._name, record_ids=page.ids)
         call.changes.append({"operation": "create", "model": page._name, "values": {
@@ -169,7 +168,7 @@ class McpToolsPortal(models.AbstractModel):
          "required": ["pages", "count"]},
         operation="read")
     def _tool_list_portal_pages(self, call, args):
-        domain = [("credential_ref", "=", credential_ref(call.credential))]
+        domain = [("credential_ref", "=", call.credential.ref)]
         if args.get("search"):
             domain += ["|", ("name", "ilike", args["search"]), ("slug", "ilike", args["search"])]
         pages = self.env["mcp.portal.page"]
