@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from ..lib.credential import Credential
 from .mcp_api_key import KEY_MARKER, hash_secret
+from .mcp_cache_version import KEYS
 
 BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
 
@@ -35,7 +36,8 @@ class IrHttp(models.AbstractModel):
             return None, "unknown key"
         digest = hash_secret(token)
         user_id = keys._native_key_user(digest, token)
-        native_key_id = user_id and env["ir.http"]._mcp_native_key_id(digest, user_id, token)
+        native_key_id = user_id and env["ir.http"]._mcp_native_key_id(
+            digest, user_id, env["mcp.cache.version"]._current(KEYS), token)
         if not native_key_id:
             return None, "unknown key"
         # Each Odoo API key is a credential of its own: it shares no session, job, export or approval
@@ -44,8 +46,8 @@ class IrHttp(models.AbstractModel):
                           extra_ids={"native_key_id": native_key_id}), None
 
     @api.model
-    @tools.ormcache("digest", "user_id")
-    def _mcp_native_key_id(self, digest, user_id, token):
+    @tools.ormcache("digest", "user_id", "version")
+    def _mcp_native_key_id(self, digest, user_id, version, token):
         """The id of the user's Odoo API key ``token`` (already verified by Odoo), or None."""
         self.env.cr.execute(SQL("SELECT id, key FROM res_users_apikeys WHERE index = %s AND user_id = %s",
                                 token[:INDEX_SIZE], user_id))

@@ -6,7 +6,7 @@ as the credential's user.
 """
 import json
 
-from odoo import _, api, models, tools
+from odoo import _
 from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools.translate import LazyTranslate
@@ -237,22 +237,3 @@ class AccessPolicy(DomainAndOrderRules):
         except AccessError:
             return set()
 
-
-class McpAccessPolicyLoader(models.AbstractModel):
-    _name = "mcp.access.policy"
-    _description = "MCP access policy loader"
-
-    @api.model
-    @tools.ormcache("profile_id")
-    def _load(self, profile_id):
-        """The (cached) policy of a profile; an empty policy when there is none."""
-        if not profile_id:
-            return AccessPolicy({})
-        profile = self.env["mcp.access.profile"].sudo().browse(profile_id)
-        if not profile.exists() or not profile.active:
-            return AccessPolicy({})
-        entries = {}
-        for rule in profile.rule_ids:
-            if rule.model_name in self.env:
-                entries[rule.model_name] = rule._as_policy_entry()
-        return AccessPolicy(entries, profile._governance())

@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from ..lib.domain_parser import DomainError, parse_domain
 from ..lib.ip_rules import IpRuleError, parse_networks
 from .mcp_access_policy import SCOPE_OPERATIONS
+from .mcp_cache_version import ACCESS
 
 OPERATIONS = ("read", "create", "write", "unlink")
 
@@ -14,7 +15,8 @@ class McpAccessProfile(models.Model):
     """A reusable access policy for MCP credentials (default deny)."""
 
     _name = "mcp.access.profile"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mcp.cached.configuration"]
+    _mcp_cache_names = (ACCESS,)
     _description = "MCP Access Profile"
     _order = "sequence, name"
 
@@ -153,27 +155,14 @@ class McpAccessProfile(models.Model):
         for profile in self:
             profile.key_count = len(profile.key_ids)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        profiles = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return profiles
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
 
 class McpAccessRule(models.Model):
     """What a profile allows on one model: operations, a record domain, a field allowlist."""
 
     _name = "mcp.access.rule"
+    _inherit = ["mcp.cached.configuration"]
+    _mcp_cache_names = (ACCESS,)
     _description = "MCP Access Rule"
     _order = "profile_id, model_name"
 
@@ -284,17 +273,13 @@ class McpAccessRule(models.Model):
     def create(self, vals_list):
         rules = super().create(vals_list)
         self.env["mcp.access.profile"]._post_rule_changes(_("added"), rules)
-        self.env.registry.clear_cache()
         return rules
 
     def write(self, vals):
         result = super().write(vals)
         self.env["mcp.access.profile"]._post_rule_changes(_("changed"), self)
-        self.env.registry.clear_cache()
         return result
 
     def unlink(self):
         self.env["mcp.access.profile"]._post_rule_changes(_("removed"), self)
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
+        return super().unlink()

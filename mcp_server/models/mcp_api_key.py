@@ -11,6 +11,7 @@ from odoo.tools import SQL
 from ..lib.credential import Credential
 from ..lib.ip_rules import IpRuleError, parse_networks
 from ..lib.own_transaction import own_transaction
+from .mcp_cache_version import KEYS
 
 _logger = logging.getLogger(__name__)
 
@@ -38,8 +39,10 @@ class McpApiKey(models.Model):
     """
 
     _name = "mcp.api.key"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "mcp.cached.configuration"]
     _description = "MCP API Key"
+    _mcp_cache_names = (KEYS,)
+    _mcp_cache_ignored_fields = frozenset({"expiry_warned", "message_main_attachment_id"})
     _order = "create_date desc, id desc"
 
     name = fields.Char(required=True, tracking=True, help="What the key is for, e.g. 'Claude Desktop on my laptop'.")
@@ -166,7 +169,7 @@ class McpApiKey(models.Model):
             "UPDATE mcp_api_key SET key_hash = %s, previous_key_hash = %s WHERE id = %s",
             digest, previous_digest, self.id,
         ))
-        self.env.registry.clear_cache()
+        self.env["mcp.cache.version"]._bump(KEYS)
 
     def _rotate(self, grace_hours=None):
         """Give the key a new secret; the old one keeps working for the grace period."""
@@ -218,7 +221,7 @@ class McpApiKey(models.Model):
         return self.env["mcp.connect.wizard"].action_open()
 
     # ------------------------------------------------------------------
-    # Cache invalidation (every worker, through registry signalling)
+    # Self-service rules (cache versions are bumped by ``mcp.cached.configuration``)
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
@@ -226,9 +229,7 @@ class McpApiKey(models.Model):
             for vals in vals_list:
                 self._check_self_service_values(vals)
         # The key's user follows it without an e-mail about it.
-        keys = super(McpApiKey, self.with_context(mail_auto_subscribe_no_notify=True)).create(vals_list)
-        self.env.registry.clear_cache()
-        return keys
+        return super(McpApiKey, self.with_context(mail_auto_subscribe_no_notify=True)).create(vals_list)
 
     def write(self, vals):
         if set(vals) & INTERNAL_FIELDS and not self.env.su:
@@ -241,8 +242,6 @@ class McpApiKey(models.Model):
         if "user_id" in vals:
             # Record rules are checked before a write only: an MCP User must not point a key at another user.
             self.check_access("write")
-        if set(vals) - {"expiry_warned", "message_main_attachment_id"}:
-            self.env.registry.clear_cache()
         return result
 
     def _is_mcp_admin(self):
@@ -278,19 +277,18 @@ class McpApiKey(models.Model):
                         "Only an MCP Administrator can extend or remove the expiry of key '%(key)s': its access "
                         "profile is not self-service. You may set an earlier date.", key=key.name))
 
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
-
     # ------------------------------------------------------------------
     # Authentication
     # ------------------------------------------------------------------
     @api.model
-    @tools.ormcache("prefix")
     def _candidates_by_prefix(self, prefix):
-        """Key rows that may match a presented secret with this prefix (cached per worker; Odoo clears
-        the cache when a user is archived, and this model when a key changes)."""
+        """Key rows that may match a presented secret with this prefix (cached per worker with the keys'
+        version: a key change applies to the next request; Odoo clears the cache when a user is archived)."""
+        return self._candidates_cached(prefix, self.env["mcp.cache.version"]._current(KEYS))
+
+    @api.model
+    @tools.ormcache("prefix", "version")
+    def _candidates_cached(self, prefix, version):
         self.flush_model()
         self.env.cr.execute(SQL(
             """SELECT k.id, k.user_id, k.profile_id, k.key_hash, k.previous_key_hash, k.prefix, k.previous_prefix,
@@ -346,11 +344,12 @@ class McpApiKey(models.Model):
     def _native_key_user(self, digest, token):
         """The user of an Odoo API key (scope rpc). Odoo checks these keys with a slow KDF: the answer
         is cached by the token's digest and checked again every minute (expiry), or at once on removal."""
-        return self._native_key_user_cached(digest, int(time.time() // 60), token)
+        return self._native_key_user_cached(digest, int(time.time() // 60),
+                                            self.env["mcp.cache.version"]._current(KEYS), token)
 
     @api.model
-    @tools.ormcache("digest", "minute")
-    def _native_key_user_cached(self, digest, minute, token):
+    @tools.ormcache("digest", "minute", "version")
+    def _native_key_user_cached(self, digest, minute, version, token):
         return self.env["res.users.apikeys"]._check_credentials(scope="rpc", key=token) or None
 
     @api.model
@@ -379,6 +378,8 @@ class McpApiKey(models.Model):
             """UPDATE mcp_api_key SET previous_key_hash = NULL, previous_prefix = NULL
                 WHERE previous_valid_until < (now() at time zone 'UTC')"""
         ))
+        if self.env.cr.rowcount:
+            self.env["mcp.cache.version"]._bump(KEYS)
 
     # ------------------------------------------------------------------
     # Lifecycle (daily cron)
@@ -422,5 +423,5 @@ class ResUsersApikeys(models.Model):
 
     def _remove(self):
         result = super()._remove()
-        self.env.registry.clear_cache()
+        self.env["mcp.cache.version"]._bump(KEYS)
         return result

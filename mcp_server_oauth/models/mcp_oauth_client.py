@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..lib.cimd_fetch import ClientMetadataError, fetch_client_metadata
+from ..lib.credential_kind import OAUTH_CACHE
 from ..lib.redirect_uris import (
     APPLICATION_TYPES,
     allowlisted,
@@ -41,6 +42,8 @@ class McpOauthClient(models.Model):
     """
 
     _name = "mcp.oauth.client"
+    _inherit = ["mcp.cached.configuration"]
+    _mcp_cache_names = (OAUTH_CACHE,)
     _description = "MCP OAuth Client"
     _order = "create_date desc, id desc"
 
@@ -332,23 +335,6 @@ class McpOauthClient(models.Model):
             "domain": [("client_id", "=", self.id)],
             "context": {"default_client_id": self.id},
         }
-
-    # Token lookups are cached per worker with the client's state: every change invalidates them.
-    @api.model_create_multi
-    def create(self, vals_list):
-        clients = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return clients
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     @api.autovacuum
     def _gc_unused_clients(self):

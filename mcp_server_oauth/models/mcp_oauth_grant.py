@@ -3,6 +3,7 @@ import time
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from ..lib.credential_kind import OAUTH_CACHE
 from ..lib.scopes import parse_scope
 
 LAST_USED_THROTTLE_SECONDS = 60
@@ -19,6 +20,9 @@ class McpOauthGrant(models.Model):
     """
 
     _name = "mcp.oauth.grant"
+    _inherit = ["mcp.cached.configuration"]
+    _mcp_cache_names = (OAUTH_CACHE,)
+    _mcp_cache_ignored_fields = frozenset({"last_used", "message_main_attachment_id"})
     _description = "MCP OAuth Connection"
     _order = "create_date desc, id desc"
     _rec_name = "client_name"
@@ -62,7 +66,6 @@ class McpOauthGrant(models.Model):
                                     grant.id))
             self.env["mcp.oauth.token"].invalidate_model(["revoked"])
             grant.write(values)
-            self.env.registry.clear_cache()
         else:
             grant = self.sudo().create(dict(values, client_id=code.client_id.id, user_id=code.user_id.id))
         code.grant_id = grant
@@ -106,7 +109,6 @@ class McpOauthGrant(models.Model):
         self.env.cr.execute(SQL("UPDATE mcp_oauth_token SET revoked = true WHERE grant_id IN %s",
                                 tuple(active.ids)))
         self.env["mcp.oauth.token"].invalidate_model(["revoked"])
-        self.env.registry.clear_cache()
         log = self.env["mcp.audit.log"].sudo()
         for grant in active:
             log._log({"method": "oauth/revoke", "status": status, "user_id": grant.user_id.id,

@@ -4,7 +4,7 @@ from odoo import api, fields, models, tools
 from odoo.addons.mcp_server.lib.credential import Credential
 from odoo.tools import SQL
 
-from ..lib.credential_kind import OAUTH_KIND
+from ..lib.credential_kind import OAUTH_CACHE, OAUTH_KIND
 from ..lib.token_secrets import ACCESS_MARKER, MAX_SECRET_LENGTH, PREFIX_LENGTH, REFRESH_MARKER, hash_secret
 
 # Expired tokens are deleted after this long (a used refresh token is kept until it expires, to detect reuse).
@@ -63,10 +63,15 @@ class McpOauthToken(models.Model):
     # Bearer authentication of /mcp
     # ------------------------------------------------------------------
     @api.model
-    @tools.ormcache("digest")
     def _access_row(self, digest):
-        """Everything needed to accept an access token, in one indexed query (cached per worker;
-        revocations and changes to grants, clients and users clear the cache)."""
+        """Everything needed to accept an access token, in one indexed query (cached per worker with the
+        OAuth cache version, bumped by revocations and changes to grants and clients; Odoo clears the cache
+        when a user is archived)."""
+        return self._access_row_cached(digest, self.env["mcp.cache.version"]._current(OAUTH_CACHE))
+
+    @api.model
+    @tools.ormcache("digest", "version")
+    def _access_row_cached(self, digest, version):
         self.env.cr.execute(SQL(
             """SELECT t.token_hash, t.expires_at, t.revoked, t.scope, g.id AS grant_id, g.state AS grant_state,
                       g.user_id, g.resource, c.id AS client_id, c.state AS client_state,
@@ -146,7 +151,7 @@ class McpOauthToken(models.Model):
             self.grant_id._revoke("revoked by the application")
             return
         self.write({"revoked": True})
-        self.env.registry.clear_cache()
+        self.env["mcp.cache.version"]._bump(OAUTH_CACHE)
         self.env["mcp.audit.log"].sudo()._log({
             "method": "oauth/revoke", "status": "success", "user_id": self.grant_id.user_id.id,
             "oauth_client_id": self.grant_id.client_id.id, "oauth_grant_id": self.grant_id.id})
@@ -160,4 +165,4 @@ class McpOauthToken(models.Model):
             """UPDATE mcp_oauth_grant g SET state = 'revoked', revoked_at = %s, revoke_reason = 'expired'
                 WHERE g.state = 'active' AND g.kind = 'authorization_code'
                   AND NOT EXISTS (SELECT 1 FROM mcp_oauth_token t WHERE t.grant_id = g.id)""", now))
-        self.env.registry.clear_cache()
+        self.env["mcp.cache.version"]._bump(OAUTH_CACHE)
