@@ -68,7 +68,7 @@ class McpAiCallLog(models.Model):
     @api.autovacuum
     def _gc_call_log(self):
         """Forget calls older than the MCP audit retention (mcp_server.audit_retention_days, default 90)."""
-        days = int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.audit_retention_days", 90) or 0)
+        days = self.env["mcp.server"]._settings()["audit_retention_days"]
         if days > 0:
             self.env.cr.execute(SQL("DELETE FROM mcp_ai_call_log WHERE create_date < %s",
                                     fields.Datetime.now() - timedelta(days=days)))

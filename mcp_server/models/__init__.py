@@ -5,6 +5,7 @@ from . import mcp_access_profile
 from . import mcp_access_policy
 from . import mcp_access_policy_loader
 from . import mcp_api_key
+from . import mcp_api_key_lifecycle
 from . import mcp_audit_log
 from . import mcp_session
 from . import mcp_client_reply

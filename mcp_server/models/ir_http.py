@@ -31,7 +31,7 @@ class IrHttp(models.AbstractModel):
         keys = env["mcp.api.key"].sudo()
         if token.startswith(KEY_MARKER):
             return keys._authenticate(token)
-        profile_id = int(env["ir.config_parameter"].sudo().get_param("mcp_server.native_key_profile_id") or 0)
+        profile_id = env["mcp.server"]._settings_cached()["native_key_profile_id"]
         if not profile_id:
             return None, "unknown key"
         digest = hash_secret(token)
@@ -85,5 +85,5 @@ class IrHttp(models.AbstractModel):
             key = env["mcp.api.key"].sudo().with_context(active_test=False).browse(credential.key_id).exists()
             return key.profile_id.id or None
         if credential.kind == "odoo_apikey":
-            return int(env["ir.config_parameter"].sudo().get_param("mcp_server.native_key_profile_id") or 0) or None
+            return env["mcp.server"]._settings()["native_key_profile_id"] or None
         return credential.profile_id

@@ -10,16 +10,17 @@ from odoo.tools import SQL
 
 from ..lib.credential import Credential
 from ..lib.ip_rules import IpRuleError, parse_networks
-from ..lib.own_transaction import own_transaction
+from ..lib.last_use import UseRecorder
 from .mcp_cache_version import KEYS
 
 _logger = logging.getLogger(__name__)
 
 KEY_MARKER = "mcpk_"
 PREFIX_LENGTH = len(KEY_MARKER) + 8
-LAST_USED_THROTTLE_SECONDS = 60
-# Per-worker throttle of the "last used" write: {key_id: monotonic time of the last write}.
-_last_used_written = {}
+# "Last used" lives in its own table (see ``init``), written at most once a minute per key and worker.
+KEY_USE = UseRecorder(lambda key_id: SQL(
+    """INSERT INTO mcp_api_key_usage (key_id, last_used) VALUES (%s, (now() at time zone 'UTC'))
+       ON CONFLICT (key_id) DO UPDATE SET last_used = EXCLUDED.last_used""", key_id))
 INTERNAL_FIELDS = {"prefix", "previous_prefix", "previous_valid_until", "revoked", "last_rotated", "expiry_warned"}
 # What bounds a key: only MCP Administrators set or change these (an MCP User may pick a self-service profile
 # when creating a key, nothing else).
@@ -178,7 +179,7 @@ class McpApiKey(models.Model):
         if self.state != "active":
             raise UserError(_("Only an active key can be rotated."))
         if grace_hours is None:
-            grace_hours = int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.rotation_grace_hours", 24))
+            grace_hours = self.env["mcp.server"]._settings()["rotation_grace_hours"]
         self.env.cr.execute(SQL("SELECT key_hash FROM mcp_api_key WHERE id = %s", self.id))
         current_hash = self.env.cr.fetchone()[0]
         secret = self._generate_secret()
@@ -332,7 +333,7 @@ class McpApiKey(models.Model):
                 return None, "revoked key"
             if not row["user_active"]:
                 return None, "the key's user is archived"
-            self._touch_last_used(row["id"])
+            KEY_USE.record(self.env, row["id"])
             return Credential(
                 kind="mcp_key", key_id=row["id"], user_id=row["user_id"], profile_id=row["profile_id"],
                 current_secret=current, rate_limit_minute=row["rate_limit_minute"],
@@ -351,71 +352,6 @@ class McpApiKey(models.Model):
     @tools.ormcache("digest", "minute", "version")
     def _native_key_user_cached(self, digest, minute, version, token):
         return self.env["res.users.apikeys"]._check_credentials(scope="rpc", key=token) or None
-
-    @api.model
-    def _touch_last_used(self, key_id):
-        """Record use at most once a minute per key and worker (no write per request)."""
-        now = time.monotonic()
-        if now - _last_used_written.get(key_id, 0) < LAST_USED_THROTTLE_SECONDS:
-            return
-        _last_used_written[key_id] = now
-        # Its own transaction: other workers may record the same key's use concurrently.
-        with own_transaction(self.env) as cr:
-            cr.execute(SQL(
-                """INSERT INTO mcp_api_key_usage (key_id, last_used) VALUES (%s, (now() at time zone 'UTC'))
-                   ON CONFLICT (key_id) DO UPDATE SET last_used = EXCLUDED.last_used""", key_id))
-
-    @api.autovacuum
-    def _gc_key_usage(self):
-        """Forget the usage of deleted keys."""
-        self.env.cr.execute(SQL(
-            "DELETE FROM mcp_api_key_usage u WHERE NOT EXISTS (SELECT 1 FROM mcp_api_key k WHERE k.id = u.key_id)"))
-
-    @api.autovacuum
-    def _gc_rotated_secrets(self):
-        """Forget previous secrets whose grace period is over."""
-        self.env.cr.execute(SQL(
-            """UPDATE mcp_api_key SET previous_key_hash = NULL, previous_prefix = NULL
-                WHERE previous_valid_until < (now() at time zone 'UTC')"""
-        ))
-        if self.env.cr.rowcount:
-            self.env["mcp.cache.version"]._bump(KEYS)
-
-    # ------------------------------------------------------------------
-    # Lifecycle (daily cron)
-    # ------------------------------------------------------------------
-    @api.model
-    def _cron_key_lifecycle(self):
-        """Warn owners before expiry, ask for scheduled rotations, and deactivate expired keys."""
-        params = self.env["ir.config_parameter"].sudo()
-        warn_days = int(params.get_param("mcp_server.expiry_warning_days", 7) or 0)
-        enforce_days = int(params.get_param("mcp_server.rotation_enforce_days", 7) or 0)
-        now = fields.Datetime.now()
-        keys = self.sudo()
-        if warn_days > 0:
-            for key in keys.search([("expires_at", "!=", False), ("expires_at", ">", now),
-                                    ("expires_at", "<=", now + timedelta(days=warn_days)),
-                                    ("expiry_warned", "=", False)]):
-                key.activity_schedule(
-                    "mail.mail_activity_data_todo", date_deadline=key.expires_at.date(), user_id=key.owner_id.id,
-                    summary=_("MCP key '%s' expires soon", key.name),
-                    note=_("Generate a new key and update the clients that use this one before it expires."))
-                key.expiry_warned = True
-        for key in keys.search([("rotation_days", ">", 0)]):
-            due = key.rotation_due
-            if not due or due > now:
-                continue
-            if enforce_days and due + timedelta(days=enforce_days) <= now:
-                key.write({"expires_at": now})
-                key.message_post(body=_("Key expired: its scheduled rotation was overdue."))
-            elif not key.activity_ids:
-                key.activity_schedule(
-                    "mail.mail_activity_data_todo", date_deadline=(due + timedelta(days=enforce_days)).date(),
-                    user_id=key.owner_id.id, summary=_("Rotate MCP key '%s'", key.name),
-                    note=_("Use Rotate on the key: the previous secret keeps working during the grace period."))
-        expired = keys.search([("expires_at", "<=", now)])
-        if expired:
-            expired.write({"active": False})
 
 
 class ResUsersApikeys(models.Model):

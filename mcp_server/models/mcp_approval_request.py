@@ -57,7 +57,7 @@ class McpApprovalRequest(models.Model):
     @api.model
     def _submit(self, spec, arguments, call):
         """Record the call, ask the approvers, and answer the agent with a pending result."""
-        minutes = int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.approval_expiry_minutes", 30))
+        minutes = self.env["mcp.server"]._settings()["approval_expiry_minutes"]
         profile = self.env["mcp.access.profile"].browse(call.credential.profile_id).exists()
         summary = self.env["mcp.tool.registry"].with_user(call.credential.user_id)._approval_summary(spec, arguments)
         approvers = profile._approvers() if profile else self.env.ref("mcp_server.group_mcp_admin").users

@@ -102,7 +102,7 @@ class McpAuditLog(models.Model):
     @api.autovacuum
     def _gc_audit_log(self):
         """Delete audit rows older than the configured retention."""
-        days = int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.audit_retention_days", 90) or 0)
+        days = self.env["mcp.server"]._settings()["audit_retention_days"]
         if days <= 0:
             return
         limit_date = fields.Datetime.now() - timedelta(days=days)

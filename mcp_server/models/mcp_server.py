@@ -12,7 +12,8 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..lib import jsonrpc
-from ..lib.ip_rules import IpRuleError, ip_allowed, parse_networks
+from ..lib import settings as settings_table
+from ..lib.ip_rules import ip_allowed
 from ..lib.jsonrpc import JsonRpcError
 from ..lib.origins import PublicOrigins
 from ..lib.transport import HttpExchange, McpReply
@@ -25,15 +26,6 @@ CORS_ALLOW_HEADERS = ("Authorization, Content-Type, Accept, MCP-Protocol-Version
                       "Mcp-Method, Mcp-Name")
 CORS_EXPOSE_HEADERS = "MCP-Session-Id, MCP-Protocol-Version, WWW-Authenticate"
 RATE_LIMITED = -32000
-
-
-def parse_networks_or_nothing(text):
-    """Parsed networks of a Settings list; an invalid list blocks nothing but is logged."""
-    try:
-        return parse_networks(text)
-    except IpRuleError as exc:
-        _logger.error("MCP: ignoring invalid network list in Settings: %s", exc)
-        return ()
 
 
 def is_retryable(exc):
@@ -56,45 +48,17 @@ class McpServer(models.AbstractModel):
     @api.model
     @tools.ormcache()
     def _settings_cached(self):
-        """Every setting read with one query, cached per worker; Odoo clears the cache in every worker
-        when a parameter changes."""
-        self.env.cr.execute(SQL(
-            "SELECT key, value FROM ir_config_parameter WHERE key LIKE %s OR key = 'web.base.url'", "mcp_server.%"))
+        """Every setting of ``lib/settings.py`` read with one query, cached per worker; Odoo clears the
+        cache in every worker when a parameter changes."""
+        self.env["ir.config_parameter"].flush_model(["key", "value"])
+        self.env.cr.execute(SQL("SELECT key, value FROM ir_config_parameter WHERE key IN %s",
+                                (*settings_table.parameter_keys(), "web.base.url")))
         params = dict(self.env.cr.fetchall())
-
-        def get(key, default=""):
-            return params.get(key, default)
-
-        def as_int(key, default):
-            try:
-                return int(get(key, default))
-            except (TypeError, ValueError):
-                return default
-
-        def as_bool(key, default):
-            return get(key, default) not in ("False", "0", "")
-
-        return {
-            "enabled": as_bool("mcp_server.enabled", "True"),
-            "allowed_origins": get("mcp_server.allowed_origins"),
-            "public_origins": PublicOrigins(get("web.base.url"), get("mcp_server.allowed_origins")),
-            "log_payloads": as_bool("mcp_server.log_payloads", "False"),
-            "show_internal_errors": as_bool("mcp_server.show_internal_errors", "False"),
-            "max_payload_kb": as_int("mcp_server.max_payload_kb", 512),
-            "max_response_kb": as_int("mcp_server.max_response_kb", 80),
-            "default_limit": as_int("mcp_server.default_limit", 80),
-            "max_limit": as_int("mcp_server.max_limit", 500),
-            "base_url": get("web.base.url").rstrip("/"),
-            "redis_url": get("mcp_server.redis_url").strip(),
-            "rate_limit_minute": as_int("mcp_server.rate_limit_minute", 0),
-            "rate_limit_day": as_int("mcp_server.rate_limit_day", 0),
-            "global_rate_limit_minute": as_int("mcp_server.global_rate_limit_minute", 0),
-            "global_rate_limit_day": as_int("mcp_server.global_rate_limit_day", 0),
-            # Requests without a valid credential, per client address: they cannot flood the audit log.
-            "anonymous_rate_limit_minute": as_int("mcp_server.anonymous_rate_limit_minute", 300),
-            "ip_allow": parse_networks_or_nothing(get("mcp_server.ip_allow")),
-            "ip_deny": parse_networks_or_nothing(get("mcp_server.ip_deny")),
-        }
+        settings = settings_table.parse(params)
+        base_url = params.get("web.base.url", "")
+        settings.update(base_url=base_url.rstrip("/"),
+                        public_origins=PublicOrigins(base_url, settings["allowed_origins"]))
+        return settings
 
     @api.model
     def _resource_metadata_url(self, settings):

@@ -1,19 +1,18 @@
 import json
 import secrets
-import time
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib.call_context import LOG_LEVELS
-from ..lib.own_transaction import own_transaction
+from ..lib.last_use import UseRecorder
 
-LAST_SEEN_THROTTLE_SECONDS = 60
 # Client capabilities a session remembers (what the server may ask the client for on a request's stream).
 CLIENT_CAPABILITIES = ("elicitation", "sampling", "roots")
-# Per-worker throttle of the "last seen" write: {session row id: monotonic time of the last write}.
-_last_seen_written = {}
+# Activity of a session, recorded at most once a minute per session and worker.
+SESSION_USE = UseRecorder(lambda row_id: SQL(
+    "UPDATE mcp_session SET last_seen = (now() at time zone 'UTC') WHERE id = %s", row_id))
 
 
 class McpSession(models.Model):
@@ -67,18 +66,8 @@ class McpSession(models.Model):
                 WHERE name = %s AND active AND credential_ref = %s""", session_id, credential.ref))
         row = self.env.cr.dictfetchone()
         if row:
-            self._touch(row["id"])
+            SESSION_USE.record(self.env, row["id"])
         return row
-
-    @api.model
-    def _touch(self, row_id):
-        """Record activity at most once a minute per session and worker, in a transaction of its own."""
-        now = time.monotonic()
-        if now - _last_seen_written.get(row_id, 0) < LAST_SEEN_THROTTLE_SECONDS:
-            return
-        _last_seen_written[row_id] = now
-        with own_transaction(self.env) as cr:
-            cr.execute(SQL("UPDATE mcp_session SET last_seen = (now() at time zone 'UTC') WHERE id = %s", row_id))
 
     @api.model
     def _end(self, session_id, credential):

@@ -6,6 +6,7 @@ from odoo import _, api, models
 from odoo.addons.base.models import ir_actions_report
 
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
+from ..lib.settings import default as default_setting
 from ..lib.suggestions import did_you_mean
 from ..services.exports import RecordExport
 from .mcp_tool_registry import mcp_tool
@@ -27,7 +28,7 @@ class McpToolsDocuments(models.AbstractModel):
 
     @api.model
     def _export_row_cap(self):
-        return int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.export_row_cap", 10000) or 10000)
+        return self.env["mcp.server"]._settings()["export_row_cap"] or default_setting("export_row_cap")
 
     @api.model
     def _file_result(self, call, export, note=None):

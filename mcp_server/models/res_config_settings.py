@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.ip_rules import IpRuleError, parse_networks
+from ..lib.settings import default
 
 # An origin as browsers send it: scheme, host and optional port; no path, no trailing slash needed.
 NOT_NEGATIVE = ("mcp_audit_retention_days", "mcp_rotation_grace_hours", "mcp_expiry_warning_days",
@@ -30,10 +31,12 @@ class ResConfigSettings(models.TransientModel):
         help="Store truncated payloads in the audit log, with secrets redacted.",
     )
     mcp_max_payload_kb = fields.Integer(
-        string="Maximum request size", config_parameter="mcp_server.max_payload_kb", default=512,
+        string="Maximum request size", config_parameter="mcp_server.max_payload_kb",
+        default=default("max_payload_kb"),
         help="In kilobytes. Larger requests are refused with HTTP 413.")
     mcp_max_response_kb = fields.Integer(
-        string="Maximum tool answer", config_parameter="mcp_server.max_response_kb", default=256,
+        string="Maximum tool answer", config_parameter="mcp_server.max_response_kb",
+        default=default("max_response_kb"),
         help="In kilobytes (UTF-8). Larger answers are cut to a page with a hint to ask for fewer fields.")
     mcp_show_internal_errors = fields.Boolean(
         string="Show internal errors to clients", config_parameter="mcp_server.show_internal_errors",
@@ -41,16 +44,20 @@ class ResConfigSettings(models.TransientModel):
              "Leave off in production so no internal detail reaches a client.",
     )
     mcp_audit_retention_days = fields.Integer(
-        string="Audit retention", config_parameter="mcp_server.audit_retention_days", default=90,
+        string="Audit retention", config_parameter="mcp_server.audit_retention_days",
+        default=default("audit_retention_days"),
         help="In days. Older audit entries are deleted every day; 0 keeps them forever.")
     mcp_default_limit = fields.Integer(
-        string="Default record limit", config_parameter="mcp_server.default_limit", default=80,
+        string="Default record limit", config_parameter="mcp_server.default_limit",
+        default=default("default_limit"),
         help="Records returned when the client gives no limit; at most the maximum record limit.")
     mcp_max_limit = fields.Integer(
-        string="Maximum record limit", config_parameter="mcp_server.max_limit", default=500,
+        string="Maximum record limit", config_parameter="mcp_server.max_limit",
+        default=default("max_limit"),
         help="The most records one call may ask for; larger limits are clamped to it.")
     mcp_rotation_grace_hours = fields.Integer(
-        string="Rotation grace period", config_parameter="mcp_server.rotation_grace_hours", default=24,
+        string="Rotation grace period", config_parameter="mcp_server.rotation_grace_hours",
+        default=default("rotation_grace_hours"),
         help="In hours: after a key is rotated, its previous secret keeps working this long; 0 stops it at once.")
     mcp_redis_url = fields.Char(
         string="Redis URL", config_parameter="mcp_server.redis_url",
@@ -74,14 +81,17 @@ class ResConfigSettings(models.TransientModel):
     mcp_ip_deny = fields.Char(string="Denied networks", config_parameter="mcp_server.ip_deny",
                               help="These addresses or CIDR networks are refused; deny wins. Empty: none.")
     mcp_approval_expiry_minutes = fields.Integer(
-        string="Approval requests expire after", config_parameter="mcp_server.approval_expiry_minutes", default=30,
+        string="Approval requests expire after", config_parameter="mcp_server.approval_expiry_minutes",
+        default=default("approval_expiry_minutes"),
         help="In minutes: a pending request not decided in time expires and never runs.")
     mcp_expiry_warning_days = fields.Integer(
-        string="Warn owners before key expiry", config_parameter="mcp_server.expiry_warning_days", default=7,
+        string="Warn owners before key expiry", config_parameter="mcp_server.expiry_warning_days",
+        default=default("expiry_warning_days"),
         help="In days: the owner gets an activity this long before a key expires; 0 = no warning.")
     mcp_rotation_enforce_days = fields.Integer(
         string="Expire keys overdue for rotation after", config_parameter="mcp_server.rotation_enforce_days",
-        default=7, help="In days after the rotation due date; 0 = never expire them for that.")
+        default=default("rotation_enforce_days"),
+        help="In days after the rotation due date; 0 = never expire them for that.")
     mcp_native_key_profile_id = fields.Many2one(
         "mcp.access.profile", string="Profile for Odoo API keys",
         config_parameter="mcp_server.native_key_profile_id",

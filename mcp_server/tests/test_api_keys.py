@@ -108,7 +108,7 @@ class TestApiKeys(McpCase):
                 self.key_full.with_user(self.user_a).write(values)
 
     def test_last_used_is_throttled(self):
-        with patch.dict(key_module._last_used_written, {}, clear=True):
+        with patch.dict(key_module.KEY_USE.last_written, {}, clear=True):
             self.key_full.invalidate_recordset(["last_used"])
             self.assertFalse(self.key_full.last_used)
             self.assertEqual(self.ping_status(self.secret_full), 200)
@@ -122,7 +122,7 @@ class TestApiKeys(McpCase):
             self.assertEqual(self.key_full.last_used, fields.Datetime.to_datetime("2001-01-01 00:00:00"),
                              "uses within a minute must not write last_used again")
 
-            key_module._last_used_written[self.key_full.id] -= 120
+            key_module.KEY_USE.last_written[self.key_full.id] -= 120
             self.assertEqual(self.ping_status(self.secret_full), 200)
             self.assertGreater(self.key_full.last_used, fields.Datetime.now() - timedelta(minutes=5))
 

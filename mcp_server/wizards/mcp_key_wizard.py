@@ -27,7 +27,7 @@ class McpKeyWizard(models.TransientModel):
 
     @api.model
     def _default_grace_hours(self):
-        return int(self.env["ir.config_parameter"].sudo().get_param("mcp_server.rotation_grace_hours", 24))
+        return self.env["mcp.server"]._settings()["rotation_grace_hours"]
 
     @api.model
     def _user_is_admin(self):

@@ -1,14 +1,14 @@
-import time
 
 from odoo import _, api, fields, models
+from odoo.addons.mcp_server.lib.last_use import UseRecorder
 from odoo.tools import SQL
 
 from ..lib.credential_kind import OAUTH_CACHE
 from ..lib.scopes import parse_scope
 
-LAST_USED_THROTTLE_SECONDS = 60
-# Per-worker throttle of the "last used" write: {grant_id: monotonic time of the last write}.
-_last_used_written = {}
+# "Last used" of a connection, written at most once a minute per connection and worker.
+GRANT_USE = UseRecorder(lambda grant_id: SQL(
+    "UPDATE mcp_oauth_grant SET last_used = (now() at time zone 'UTC') WHERE id = %s", grant_id))
 
 
 class McpOauthGrant(models.Model):
@@ -117,10 +117,5 @@ class McpOauthGrant(models.Model):
 
     @api.model
     def _touch_last_used(self, grant_id):
-        """Record use at most once a minute per grant and worker (no write per request)."""
-        now = time.monotonic()
-        if now - _last_used_written.get(grant_id, 0) < LAST_USED_THROTTLE_SECONDS:
-            return
-        _last_used_written[grant_id] = now
-        self.env.cr.execute(SQL(
-            "UPDATE mcp_oauth_grant SET last_used = (now() at time zone 'UTC') WHERE id = %s", grant_id))
+        """Record use at most once a minute per grant and worker, outside the request's transaction."""
+        GRANT_USE.record(self.env, grant_id)

@@ -3,6 +3,8 @@ from odoo.addons.mcp_server.lib import jsonrpc
 from odoo.addons.mcp_server.lib.jsonrpc import InsufficientScope, JsonRpcError
 from odoo.addons.mcp_server.models.mcp_server import McpReply
 
+from ..lib.credential_kind import OAUTH_KIND
+
 
 class McpServer(models.AbstractModel):
     _inherit = "mcp.server"
@@ -16,8 +18,8 @@ class McpServer(models.AbstractModel):
             if scope:
                 result.headers["WWW-Authenticate"] += ', scope="%s"' % scope
             return result
-        if result.get("kind") == "oauth":
-            exchange.audit.update(oauth_client_id=result["client_id"], oauth_grant_id=result["grant_id"])
+        if result.kind == OAUTH_KIND:
+            exchange.audit.update(oauth_client_id=result.client_id, oauth_grant_id=result.grant_id)
         return result
 
     # --- hook of mcp.server: answer a missing scope with a step-up challenge ---------------------------

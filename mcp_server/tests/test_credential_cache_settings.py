@@ -1,0 +1,108 @@
+"""The typed credential, precise cache invalidation and the single table of settings."""
+import json
+
+from odoo.tests import TransactionCase, tagged
+
+from ..lib import settings as settings_table
+from ..lib.credential import Credential
+from .common import McpCase
+
+
+@tagged("post_install", "-at_install")
+class TestCredential(TransactionCase):
+    def test_recorded_credential_loads_back_the_same(self):
+        credential = Credential(kind="odoo_apikey", user_id=7, profile_id=3, extra_ids={"native_key_id": 12},
+                                rate_limit_minute=30, ip_allow=("10.0.0.0/8",))
+        stored = json.dumps(credential.recorded())
+        loaded = Credential.from_recorded(json.loads(stored))
+        self.assertEqual(loaded, credential)
+        self.assertEqual((loaded.ref, loaded.native_key_id), ("odoo_apikey:7:12", 12))
+        self.assertNotIn("rate_limit_minute", stored, "request-only bounds are not recorded")
+        self.assertEqual(loaded.rate_limit_minute, 0)
+
+    def test_dicts_recorded_before_the_class_still_load(self):
+        """Jobs and approvals stored the plain dict of ``recorded_credential``: they keep working."""
+        old_key = {"kind": "mcp_key", "key_id": 4, "user_id": 2, "profile_id": 9}
+        old_native = {"kind": "odoo_apikey", "key_id": None, "native_key_id": 5, "user_id": 2, "profile_id": 9}
+        old_other_kind = {"kind": "elsewhere", "key_id": None, "grant_id": 8, "user_id": 2, "profile_id": 9,
+                          "scopes": ["mcp:read"], "current_secret": True}
+        self.assertEqual(Credential.from_recorded(old_key).ref, "mcp_key:4")
+        self.assertEqual(Credential.from_recorded(old_native).ref, "odoo_apikey:2:5")
+        other = Credential.from_recorded(old_other_kind)
+        self.assertEqual((other.grant_id, other.scopes, other.profile_id), (8, ("mcp:read",), 9))
+        self.assertEqual(other.recorded(), {"kind": "elsewhere", "user_id": 2, "key_id": None, "profile_id": 9,
+                                            "scopes": ["mcp:read"], "grant_id": 8})
+        with self.assertRaises(AttributeError):
+            _missing = Credential.from_recorded(old_key).grant_id
+
+    def test_reference_names_back_its_credential(self):
+        self.assertEqual(Credential.from_ref("mcp_key:4", 2), Credential(kind="mcp_key", user_id=2, key_id=4))
+        native = Credential.from_ref("odoo_apikey:2:5", 2)
+        self.assertEqual((native.kind, native.native_key_id, native.user_id), ("odoo_apikey", 5, 2))
+        for ref, user_id in (("odoo_apikey:3:5", 2), ("mcp_key:x", 2), ("mcp_key:4:5", 2), ("nobody:4", 2),
+                             ("mcp_key:4", None), ("", 2), (None, 2)):
+            self.assertIsNone(Credential.from_ref(ref, user_id), ref)
+
+
+@tagged("post_install", "-at_install")
+class TestPreciseInvalidation(McpCase):
+    def ping_status(self, secret):
+        return self.http("POST", secret, self.message("ping")).status_code
+
+    def test_profile_change_applies_at_once_and_odoo_caches_stay_warm(self):
+        self.assertEqual(self.tool_ok(self.secret_full, "search_read", {"model": "res.partner.category"})["count"], 0)
+        # A sentinel entry of Odoo's own default cache.
+        self.env["ir.model"]._get_id("res.partner")
+        self.registry.cache_invalidated.clear()
+        self.profile_full.rule_ids.filtered(lambda rule: rule.model_name == "res.partner.category").unlink()
+        self.profile_full.write({"name": "MCP test full, narrowed"})
+        self.assertNotIn("default", self.registry.cache_invalidated, "no registry-wide clear")
+        with self.assertQueryCount(0):
+            self.env["ir.model"]._get_id("res.partner")
+        self.tool_error(self.secret_full, "search_read", {"model": "res.partner.category"}, "res.partner.category")
+
+    def test_revoked_key_is_refused_at_once_without_a_registry_wide_clear(self):
+        self.assertEqual(self.ping_status(self.secret_read), 200)
+        self.registry.cache_invalidated.clear()
+        self.key_read.action_revoke()
+        self.assertNotIn("default", self.registry.cache_invalidated)
+        self.assertEqual(self.ping_status(self.secret_read), 401)
+
+    def test_session_churn_clears_nothing(self):
+        self.registry.cache_invalidated.clear()
+        session = self.session_id(self.secret_full)
+        response = self.http("DELETE", self.secret_full, headers={"MCP-Session-Id": session,
+                                                                  "MCP-Protocol-Version": "2025-11-25"})
+        self.assertIn(response.status_code, (200, 204))
+        self.assertFalse(self.registry.cache_invalidated)
+
+
+@tagged("post_install", "-at_install")
+class TestSettingsTable(TransactionCase):
+    def test_settings_page_defaults_come_from_the_table(self):
+        fields_by_key = {field.config_parameter: field for field in self.env["res.config.settings"]._fields.values()
+                         if getattr(field, "config_parameter", None)}
+        checked = 0
+        for name, (key, _converter, _stored) in settings_table.SETTINGS.items():
+            field = fields_by_key.get(key)
+            if field is not None and field.default is not None and field.type == "integer":
+                self.assertEqual(field.default(self.env["res.config.settings"]), settings_table.default(name), key)
+                checked += 1
+        self.assertGreaterEqual(checked, 9)
+
+    def test_unset_parameters_read_as_the_table_defaults(self):
+        keys = settings_table.parameter_keys()
+        self.env["ir.config_parameter"].sudo().search([("key", "in", keys)]).unlink()
+        settings = self.env["mcp.server"]._settings()
+        for name in ("max_response_kb", "audit_retention_days", "rotation_grace_hours", "approval_expiry_minutes",
+                     "expiry_warning_days", "rotation_enforce_days", "export_row_cap", "native_key_profile_id"):
+            self.assertEqual(settings[name], settings_table.default(name), name)
+        self.assertEqual(settings["max_response_kb"], 256)
+
+    def test_zero_is_kept_and_garbage_falls_back(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("mcp_server.audit_retention_days", "0")
+        params.set_param("mcp_server.export_row_cap", "many")
+        settings = self.env["mcp.server"]._settings()
+        self.assertEqual(settings["audit_retention_days"], 0, "0 keeps audit rows forever")
+        self.assertEqual(settings["export_row_cap"], 10000)
