@@ -9,12 +9,14 @@ import json
 import re
 
 from odoo import api, fields, models
+from odoo.addons.mcp_server.lib.settings import as_text, register_setting
 from odoo.tools.misc import format_datetime
 
 from ..lib.html import json_script, sanitize_body
 
 ASSETS = "mcp_server_portal.assets_portal_page"
-FRAME_ANCESTORS_PARAM = "mcp_server_portal.embed_frame_ancestors"
+FRAME_ANCESTORS = "portal_embed_frame_ancestors"
+register_setting(FRAME_ANCESTORS, "mcp_server_portal.embed_frame_ancestors", as_text, "*")
 FRAME_SOURCE = re.compile(r"^(\*|'self'|'none'|https?://[A-Za-z0-9.*-]+(:\d+)?)$")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
        "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors %s")
@@ -185,7 +187,7 @@ class McpPortalVisit(models.AbstractModel):
     @api.model
     def _frame_ancestors(self):
         """Sites allowed to embed pages (Settings), '*' by default; anything malformed is left out."""
-        setting = self.env["ir.config_parameter"].sudo().get_param(FRAME_ANCESTORS_PARAM, "*")
+        setting = self.env["mcp.server"]._settings()[FRAME_ANCESTORS] or "*"
         setting = "'none'" if setting.strip() == "none" else setting
         sources = [s for s in setting.replace(",", " ").split() if FRAME_SOURCE.match(s)]
         return " ".join(sources) or "'none'"
