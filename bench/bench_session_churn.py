@@ -60,6 +60,7 @@ def parse_args(argv=None):
     parser.add_argument("--churn-per-minute", type=int, default=100, metavar="N",
                         help="MCP session openings and closings per minute during churn (default: 100)")
     parser.add_argument("--workers", type=int, default=2, help="0 = threaded, N = prefork with N workers (default 2)")
+    parser.add_argument("--http-port", type=int, help="port of the server (default: a free one)")
     parser.add_argument("--odoo-bin", help="path of odoo-bin; default: odoo-bin on PATH")
     parser.add_argument("-c", "--config", help="Odoo configuration file (database connection settings)")
     args = parser.parse_args(argv)
@@ -174,7 +175,7 @@ def measure(call, requests, rounds, churn):
 
 
 def serve_and_measure(args, odoo_bin, common, login, mcp_key, server_log):
-    port = free_port()
+    port = args.http_port or free_port()
     server = subprocess.Popen(
         odoo_bin + common + ["-d", args.db, "--http-interface=127.0.0.1", "--http-port=%d" % port,
                              "--workers=%d" % args.workers, "--max-cron-threads=0", "--log-level=warn"],
