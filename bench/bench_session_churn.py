@@ -11,7 +11,7 @@ It creates a database (``mcp_server`` without demo data, 2 000 partners, an MCP 
 ``odoo-bin mcp-key``), starts ``odoo-bin`` on a free local port (``--workers``, 2 by default so that
 cache invalidation has to cross workers), alternates measured slices without and with churn
 (``--rounds``) so that a change of load on the machine weighs on both alike, prints p50/p95/p99, stops the
-server and drops the database.
+server and drops the database. ``--profile-edits-per-minute`` adds access profile edits to the churn.
 
 Example::
 
@@ -59,6 +59,9 @@ def parse_args(argv=None):
                         help="alternate the two conditions in N slices each (default: 6)")
     parser.add_argument("--churn-per-minute", type=int, default=100, metavar="N",
                         help="MCP session openings and closings per minute during churn (default: 100)")
+    parser.add_argument("--profile-edits-per-minute", type=int, default=0, metavar="N",
+                        help="also rename the key's access profile N times a minute during churn, as an "
+                             "administrator in the web client would (default: 0)")
     parser.add_argument("--workers", type=int, default=2, help="0 = threaded, N = prefork with N workers (default 2)")
     parser.add_argument("--http-port", type=int, help="port of the server (default: a free one)")
     parser.add_argument("--odoo-bin", help="path of odoo-bin; default: odoo-bin on PATH")
@@ -90,8 +93,8 @@ class Client:
         return response.status, response.headers, data
 
 
-def web_user(port, db, login):
-    """A logged-in web client whose ``call()`` runs one ``res.partner.search_read`` through call_kw."""
+def web_session(port, db, login):
+    """A client logged in to the web client, and its ``call_kw(model, method, args, kwargs)``."""
     client = Client(port)
     status, _headers, body = client.request("POST", "/web/session/authenticate", {
         "jsonrpc": "2.0", "method": "call", "params": {"db": db, "login": login, "password": ADMIN_PASSWORD}},
@@ -100,23 +103,48 @@ def web_user(port, db, login):
         raise RuntimeError("web login failed: HTTP %s %s" % (status, body[:500]))
     ids = itertools.count(1)
 
-    def call():
-        status, _headers, body = client.request("POST", "/web/dataset/call_kw/res.partner/search_read", {
+    def call_kw(model, method, args, kwargs):
+        status, _headers, body = client.request("POST", "/web/dataset/call_kw/%s/%s" % (model, method), {
             "jsonrpc": "2.0", "method": "call", "id": next(ids), "params": {
-                "model": "res.partner", "method": "search_read", "args": [],
-                "kwargs": {"domain": QUERY_DOMAIN, "fields": QUERY_FIELDS, "limit": QUERY_LIMIT, "context": {}}}},
+                "model": model, "method": method, "args": args, "kwargs": dict(kwargs, context={})}},
             {"Content-Type": "application/json"})
         reply = json.loads(body)
-        if status != 200 or "error" in reply or len(reply["result"]) != QUERY_LIMIT:
-            raise RuntimeError("call_kw failed: HTTP %s %s" % (status, body[:500]))
+        if status != 200 or "error" in reply:
+            raise RuntimeError("call_kw %s.%s failed: HTTP %s %s" % (model, method, status, body[:500]))
+        return reply["result"]
+    return call_kw
+
+
+def web_user(port, db, login):
+    """A logged-in web client whose ``call()`` runs one ``res.partner.search_read`` through call_kw."""
+    call_kw = web_session(port, db, login)
+
+    def call():
+        records = call_kw("res.partner", "search_read", [],
+                          {"domain": QUERY_DOMAIN, "fields": QUERY_FIELDS, "limit": QUERY_LIMIT})
+        if len(records) != QUERY_LIMIT:
+            raise RuntimeError("call_kw returned %s records" % len(records))
     return call
+
+
+def profile_editor(port, db, login):
+    """``edit()`` renames the first access profile, as an administrator would in the web client."""
+    call_kw = web_session(port, db, login)
+    profile_id = call_kw("mcp.access.profile", "search", [[]], {"limit": 1})[0]
+    edits = itertools.count(1)
+
+    def edit():
+        call_kw("mcp.access.profile", "write", [[profile_id], {"name": "churn profile %d" % next(edits)}], {})
+    return edit
 
 
 class SessionChurn(threading.Thread):
     """Opens and closes MCP sessions at a steady rate while ``active`` is set."""
 
-    def __init__(self, port, key, per_minute):
+    def __init__(self, port, key, per_minute, edit=None, edits_per_minute=0):
         super().__init__(daemon=True)
+        # One profile edit every ``edit_every`` sessions (0: none).
+        self.edit, self.edit_every = edit, edits_per_minute and max(1, round(per_minute / edits_per_minute))
         self.client = Client(port)
         self.headers = {"Authorization": "Bearer %s" % key, "Content-Type": "application/json",
                         "Accept": "application/json, text/event-stream"}
@@ -139,6 +167,8 @@ class SessionChurn(threading.Thread):
         if status not in (200, 202, 204):
             raise RuntimeError("MCP DELETE failed: HTTP %s %s" % (status, body[:500]))
         self.sessions += 1
+        if self.edit_every and self.sessions % self.edit_every == 0:
+            self.edit()
 
     def run(self):
         next_at = time.monotonic()
@@ -185,7 +215,8 @@ def serve_and_measure(args, odoo_bin, common, login, mcp_key, server_log):
         log("odoo-bin serving on 127.0.0.1:%d (%s)" % (
             port, "threaded" if not args.workers else "%d workers" % args.workers))
         call = web_user(port, args.db, login)
-        churn = SessionChurn(port, mcp_key, args.churn_per_minute)
+        editor = args.profile_edits_per_minute and profile_editor(port, args.db, login)
+        churn = SessionChurn(port, mcp_key, args.churn_per_minute, editor, args.profile_edits_per_minute)
         churn.start()
         for _ in range(args.warmup):
             call()
@@ -208,9 +239,11 @@ def report(args, results):
     lines = [
         "Web client `call_kw` `res.partner.search_read` (%d of 2 000 partners, 3 fields), %d requests per "
         "condition in %d alternating slices, %s, while MCP sessions open and close (%d per minute, "
-        "initialize + DELETE, %s); %s." % (
+        "initialize + DELETE, %s%s); %s." % (
             QUERY_LIMIT, args.requests, args.rounds, "threaded" if not args.workers else "%d workers" % args.workers,
-            args.churn_per_minute, PROTOCOL_VERSION, machine_description()),
+            args.churn_per_minute, PROTOCOL_VERSION,
+            ", and %d access profile edits per minute" % args.profile_edits_per_minute
+            if args.profile_edits_per_minute else "", machine_description()),
         "",
         "| Condition | p50 (ms) | p95 (ms) | p99 (ms) |",
         "|---|---:|---:|---:|",
