@@ -12,6 +12,7 @@ import sys
 import psycopg2
 
 from odoo import _, api, models
+from odoo.addons.mcp_server.lib.settings import as_text, register_setting
 from odoo.exceptions import UserError
 from odoo.models import MetaModel
 from odoo.modules.registry import Registry
@@ -22,6 +23,9 @@ from ..lib.spec_validator import Catalog, SpecValidator
 
 PARAM_ENABLED = "mcp_module_builder.enabled"
 PARAM_FOLDER = "mcp_module_builder.folder"
+# Off unless an administrator turned it on: anything but a clear "true" reads as off.
+register_setting("module_builder_enabled", PARAM_ENABLED, lambda value: str2bool(value, default=False), "False")
+register_setting("module_builder_folder", PARAM_FOLDER, as_text, "")
 
 
 def forget_python_code(name):
@@ -42,9 +46,8 @@ class McpModuleInstaller(models.AbstractModel):
 
     @api.model
     def _builder_settings(self):
-        params = self.env["ir.config_parameter"].sudo()
-        return {"enabled": str2bool(params.get_param(PARAM_ENABLED) or "False"),
-                "folder": params.get_param(PARAM_FOLDER) or ""}
+        settings = self.env["mcp.server"]._settings()
+        return {"enabled": settings["module_builder_enabled"], "folder": settings["module_builder_folder"]}
 
     @api.model
     def _folder_problem(self, folder):
