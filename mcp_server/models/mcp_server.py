@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 
 from odoo import _, api, models, tools
+from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
@@ -127,6 +128,10 @@ class McpServer(models.AbstractModel):
             return refused
         server = self.with_user(exchange.credential.user_id)
         server = server.with_context(**server.env["res.users"].context_get())
+        if request:
+            # Messages built outside a recordset (the access policy, plain helpers) are translated in
+            # the request's language: make it the key's user's, as the recordsets below already are.
+            request.update_context(lang=server.env.lang)
         if exchange.method == "DELETE":
             return server._end_session(exchange)
         return server._handle_post(exchange)

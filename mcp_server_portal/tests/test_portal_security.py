@@ -144,3 +144,16 @@ class TestPortalSecurity(PortalCase):
         self.assertFalse(Page.search([("id", "=", other.id)]))
         with self.assertRaises(AccessError):
             other.with_user(self.user_c).write({"published": True})
+
+    def test_a_refused_field_is_explained_in_the_owners_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"].search([("name", "in", ("mcp_server", "mcp_server_portal"))])._update_translations(
+            filter_lang="de_DE")
+        self.user_a.lang = "de_DE"
+        self.profile_full.rule_ids.filtered(lambda r: r.model_id.model == "res.partner").write({
+            "field_ids": [Command.set([self.env["ir.model.fields"]._get("res.partner", "name").id])]})
+        self.env.registry.clear_cache()
+        table = {"type": "table", "title": "T", "model": "res.partner", "fields": ["name", "email"]}
+        self.tool_error(self.secret_full, "create_portal_page", {"title": "X", "sections": [table]},
+                        "sections[0] (table \"T\"): fields: ", "email", "Lesen")
+        self.assertFalse(self.env["mcp.portal.page"].search([("name", "=", "X")]))
