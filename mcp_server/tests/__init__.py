@@ -20,3 +20,4 @@ from . import test_untrusted_input
 from . import test_job_runner
 from . import test_translations
 from . import test_services
+from . import test_skills
