@@ -110,7 +110,7 @@ class TestSkills(McpCase):
     def test_skills_are_prompts_for_clients_without_the_extension(self):
         prompts = {p["name"]: p for p in self.rpc(self.secret_full, "prompts/list")["prompts"]}
         self.assertIn("skill_new_customer_onboarding", prompts)
-        self.assertFalse([name for name in prompts if name.startswith("skill_") and name != "skill_new_customer_onboarding"])
+        self.assertEqual([name for name in prompts if name.startswith("skill_")], ["skill_new_customer_onboarding"])
         self.assertIn("explore_model", prompts)
         prompt = self.rpc(self.secret_full, "prompts/get", {"name": "skill_new_customer_onboarding"})
         text = prompt["messages"][0]["content"]["text"]
