@@ -8,7 +8,7 @@ from odoo import _, api, models
 
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError
-from ..lib.skills import EXTENSION_ID, MIME_TYPE, SKILLS
+from ..lib.skills import EXTENSION_ID, MIME_TYPE, SKILLS, URI_PREFIX
 
 
 class McpServerSkills(models.AbstractModel):
@@ -33,7 +33,8 @@ class McpServerSkills(models.AbstractModel):
     @api.model
     def _skill_by_uri(self, uri, call):
         """The available skill whose ``SKILL.md`` is at ``uri``, or None."""
-        return next((skill for skill in self._skills_for(call) if skill.uri == uri), None)
+        skill = next((skill for skill in SKILLS if skill.uri == uri), None)
+        return skill if skill and self._skill_available(skill, call) else None
 
     # ------------------------------------------------------------------
     # Protocol
@@ -73,7 +74,7 @@ class McpServerSkills(models.AbstractModel):
 
     def _rpc_resources_read(self, params, call):
         uri = params.get("uri")
-        skill = self._skill_by_uri(uri, call) if isinstance(uri, str) else None
+        skill = self._skill_by_uri(uri, call) if isinstance(uri, str) and uri.startswith(URI_PREFIX) else None
         if skill is None:
             return super()._rpc_resources_read(params, call)
         return {"contents": [{"uri": skill.uri, "mimeType": MIME_TYPE, "text": skill.text}]}
@@ -88,8 +89,8 @@ class McpServerSkills(models.AbstractModel):
 
     def _rpc_prompts_get(self, params, call):
         name = params.get("name")
-        skill = next((s for s in self._skills_for(call) if s.prompt_name == name), None)
-        if skill is None:
+        skill = next((s for s in SKILLS if s.prompt_name == name), None)
+        if skill is None or not self._skill_available(skill, call):
             return super()._rpc_prompts_get(params, call)
         text = _("Follow this Odoo skill (%(uri)s) to do the task. Call only the tools it names, with the "
                  "arguments it shows; stop and ask when a step is refused.\n\n%(body)s", uri=skill.uri, body=skill.body)
