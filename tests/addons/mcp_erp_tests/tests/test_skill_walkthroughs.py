@@ -128,3 +128,37 @@ class TestSkillWalkthroughs(McpCase):
             "name", "partner_id", "stage_id", "user_id", "expected_revenue", "date_last_stage_update"],
             "order": "expected_revenue desc", "limit": 20})["records"]
         self.assertIn("Walkthrough deal", [row["name"] for row in stale])
+
+    def test_month_end_checks_calls(self):
+        today = fields.Date.today()
+        first, last = today.replace(day=1), today.replace(day=28)
+        draft = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.customer.id, "invoice_date": first, "date": first,
+            "invoice_line_ids": [Command.create({"product_id": self.desk.id, "quantity": 2, "price_unit": 100})]})
+        drafts = "[('state', '=', 'draft'), ('date', '<=', '%s')]" % last
+        by_type = self.ok("aggregate", {"model": "account.move", "domain": drafts,
+                                        "groupby": ["move_type", "journal_id"],
+                                        "measures": ["__count", "amount_total:sum"]})
+        self.assertIn("out_invoice", [group["move_type"] for group in by_type["groups"]])
+        oldest = self.ok("search_read", {"model": "account.move", "domain": drafts, "fields": [
+            "name", "move_type", "partner_id", "date", "amount_total", "currency_id"],
+            "order": "date", "limit": 20})["records"]
+        self.assertIn(draft.id, [row["id"] for row in oldest])
+        self.ok("aggregate", {"model": "account.move", "domain": (
+            "[('state', '=', 'posted'), ('move_type', 'in', ['out_invoice', 'out_refund', 'in_invoice', "
+            "'in_refund']), ('invoice_date', '>=', '%s'), ('invoice_date', '<=', '%s')]" % (first, last)),
+            "groupby": ["move_type", "currency_id"], "measures": ["__count", "amount_untaxed:sum", "amount_total:sum"]})
+        self.ok("search_count", {"model": "account.move",
+                                 "domain": "[('move_type', '=', 'in_invoice'), ('invoice_date', '=', False)]"})
+        self.ok("aggregate", {"model": "account.move", "domain": (
+            "[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), ('payment_state', 'in', "
+            "['not_paid', 'partial']), ('invoice_date_due', '<=', '%s')]" % last),
+            "groupby": ["invoice_date_due:month", "currency_id"], "measures": ["amount_residual:sum", "__count"]})
+        draft.action_post()
+        previous_last = first - datetime.timedelta(days=1)
+        compared = self.ok("compare_periods", {
+            "model": "account.move", "domain": "[('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]",
+            "date_field": "invoice_date", "measures": ["amount_untaxed_signed:sum"],
+            "period_a": {"from": str(previous_last.replace(day=1)), "to": str(previous_last)},
+            "period_b": {"from": str(first), "to": str(last)}})
+        self.assertIn("200", str(compared))
