@@ -128,3 +128,38 @@ class TestSkills(McpCase):
         with self.assertRaises(ValueError):
             Skill("no-front-matter", b"# Just text\n")
         self.assertEqual([s.name for s in skills_lib.load_skills()], [s.name for s in SKILLS])
+
+    def test_onboarding_calls_as_the_skill_shows_them(self):
+        # The key may not read res.country: a country given by name is refused with a hint, as the skill says.
+        refused = self.call_tool(self.secret_full, "create", {"model": "res.partner", "values": {
+            "name": "Walkthrough Ltd", "country_id": "Belgium"}})
+        self.assertTrue(refused["isError"])
+        self.assertIn("give the id", refused["content"][0]["text"])
+        self.env["res.partner.category"].create({"name": "VIP"})
+        found = self.tool_ok(self.secret_full, "name_search", {"model": "res.partner", "name": "Walkthrough Ltd",
+                                                                "include_archived": True})
+        self.assertEqual(found["results"], [])
+        duplicates = self.tool_ok(self.secret_full, "search_read", {
+            "model": "res.partner", "domain": "['|', ('email', '=ilike', '%@acme.example'), ('vat', '=', 'BE0123')]",
+            "fields": ["name", "is_company", "email", "vat", "active"], "include_archived": True, "limit": 10})
+        self.assertIn(self.acme.id, [row["id"] for row in duplicates["records"]])
+        company_id = self.tool_ok(self.secret_full, "create", {"model": "res.partner", "values": {
+            "name": "Walkthrough Ltd", "is_company": True, "email": "info@walkthrough.example",
+            "phone": "+32 2 555 00 00", "vat": "BE0123456789", "street": "Rue Neuve 1", "zip": "1000",
+            "city": "Brussels", "country_id": self.env.ref("base.be").id, "child_ids": [
+                {"name": "Jane Doe", "function": "Buyer", "email": "jane@walkthrough.example"},
+                {"type": "invoice", "name": "Walkthrough accounts", "email": "invoices@walkthrough.example"}]}})["id"]
+        family = self.tool_ok(self.secret_full, "search_read", {
+            "model": "res.partner", "domain": "[('id', 'child_of', %s)]" % company_id,
+            "fields": ["name", "type", "email", "parent_id"]})["records"]
+        self.assertEqual(sorted((row["name"], row["type"]) for row in family), [
+            ("Jane Doe", "contact"), ("Walkthrough Ltd", "contact"), ("Walkthrough accounts", "invoice")])
+        self.tool_ok(self.secret_full, "write", {"model": "res.partner", "ids": [company_id], "values": {
+            "phone": "+32 2 555 00 01", "category_id": {"add": ["VIP"]}}})
+        self.tool_ok(self.secret_full, "schedule_activity", {"model": "res.partner", "id": company_id,
+                                                             "summary": "Welcome call", "date_deadline": "2030-01-15",
+                                                             "user": "mcp_user_a"})
+        company = self.env["res.partner"].browse(company_id)
+        self.assertEqual((company.country_id.code, company.phone, company.category_id.name),
+                         ("BE", "+32 2 555 00 01", "VIP"))
+        self.assertEqual(company.activity_ids.summary, "Welcome call")
