@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -115,6 +116,7 @@ def test_every_required_scenario_passes(conformance_bin, fixtures_server, revisi
 def test_skills_extension_scenarios_pass(conformance_bin, fixtures_server, scenario):
     env = dict(os.environ, PATH="%s:%s" % (conformance_bin, os.environ["PATH"]))
     output_dir = os.path.join(ARTIFACTS, "conformance-%s" % scenario)
+    shutil.rmtree(output_dir, ignore_errors=True)  # one checks.json: this run's
     process = _run([os.path.join(conformance_bin, "conformance"), "server", "--url", fixtures_server["url"],
                     "--scenario", scenario, "-o", output_dir], env=env, timeout=240, cwd=ARTIFACTS)
     with open(os.path.join(ARTIFACTS, "conformance-%s.log" % scenario), "w", encoding="utf-8") as report:
