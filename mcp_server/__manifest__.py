@@ -8,7 +8,7 @@
     "website": "https://github.com/odoo-mcp/odoo-mcp-server",
     "category": "Technical",
     "depends": ["base", "mail", "web"],
-    "external_dependencies": {"python": ["jsonschema", "xlsxwriter"]},
+    "external_dependencies": {"python": ["jsonschema", "xlsxwriter", "PyYAML"]},
     "data": [
         "security/mcp_security.xml",
         "security/ir.model.access.csv",

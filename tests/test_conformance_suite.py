@@ -5,11 +5,15 @@ mcp_conformance_fixtures (the tools, resources and prompts the suite calls), whi
 the main test database because other suites count the tools a key sees. The suite cannot send a bearer
 key, so it talks to a small local proxy that adds the key and keeps the Host header as received; the
 database's public URL (web.base.url) is the proxy's, as an administrator would set it behind a proxy.
-Every required scenario of a revision must pass.
+Every required scenario of a revision must pass, and so must the Skills extension's server scenarios
+(``sep-2640-*``, modern era): the key reaches partners, so the customer onboarding skill is listed.
 """
+import glob
+import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -21,6 +25,10 @@ from servers import ARTIFACTS, free_port, wait_http
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REVISIONS = {"2025-11-25": 30, "2026-07-28": 37}
+# Extension scenarios, run one by one in the modern era. The server does not declare the optional
+# directoryRead setting, so the directory scenario's checks are skipped (not failed) by design.
+SKILLS_SCENARIOS = {"sep-2640-skills-enumeration": False, "sep-2640-skills-manifest": False,
+                    "sep-2640-skills-directory": True}
 
 
 def _run(command, **kwargs):
@@ -52,7 +60,8 @@ def fixtures_server():
         cr.execute("""INSERT INTO ir_config_parameter (key, value) VALUES ('web.base.url.freeze', 'True')
                       ON CONFLICT (key) DO UPDATE SET value = 'True'""")
     connection.close()
-    key = _run([*odoo, "mcp-key", "-d", database, "--login", "admin", "--name", "conformance suite"], timeout=180)
+    key = _run([*odoo, "mcp-key", "-d", database, "--login", "admin", "--name", "conformance suite",
+                "--grant", "res.partner:read,create,write"], timeout=180)
     assert key.returncode == 0, key.stderr[-3000:]
     secret = key.stdout.strip().splitlines()[-1]
     log = open(os.path.join(ARTIFACTS, "conformance-server.log"), "w")  # noqa: SIM115 - closed below
@@ -100,3 +109,22 @@ def test_every_required_scenario_passes(conformance_bin, fixtures_server, revisi
     with open(fixtures_server["log"], encoding="utf-8") as log:
         errors = [line for line in log if re.match(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", line)]
     assert not errors, "the server logged errors during the suite:\n%s" % "".join(errors[:10])
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("scenario", sorted(SKILLS_SCENARIOS))
+def test_skills_extension_scenarios_pass(conformance_bin, fixtures_server, scenario):
+    env = dict(os.environ, PATH="%s:%s" % (conformance_bin, os.environ["PATH"]))
+    output_dir = os.path.join(ARTIFACTS, "conformance-%s" % scenario)
+    shutil.rmtree(output_dir, ignore_errors=True)  # one checks.json: this run's
+    process = _run([os.path.join(conformance_bin, "conformance"), "server", "--url", fixtures_server["url"],
+                    "--scenario", scenario, "-o", output_dir], env=env, timeout=240, cwd=ARTIFACTS)
+    with open(os.path.join(ARTIFACTS, "conformance-%s.log" % scenario), "w", encoding="utf-8") as report:
+        report.write(process.stdout + process.stderr)
+    [checks_file] = glob.glob(os.path.join(output_dir, "**", "checks.json"), recursive=True)
+    with open(checks_file, encoding="utf-8") as checks:
+        statuses = {check["id"]: check["status"] for check in json.load(checks)}
+    allowed = {"SUCCESS", "SKIPPED"} if SKILLS_SCENARIOS[scenario] else {"SUCCESS"}
+    assert len(statuses) > 1, process.stdout[-3000:]
+    assert {k: v for k, v in statuses.items() if v not in allowed} == {}, process.stdout[-3000:]
+    assert process.returncode == 0, process.stdout[-3000:]

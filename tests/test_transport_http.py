@@ -418,7 +418,7 @@ def test_modern_tools_call_works_without_initialize(key):
 
 
 @pytest.mark.parametrize(("method", "params", "scope"), [
-    ("tools/list", {}, "private"), ("resources/list", {}, "private"), ("prompts/list", {}, "public"),
+    ("tools/list", {}, "private"), ("resources/list", {}, "private"), ("prompts/list", {}, "private"),
     ("resources/templates/list", {}, "public"), ("resources/read", {"uri": "odoo://context"}, "private")])
 def test_modern_caching_hints(key, method, params, scope):
     result = modern(key, method, params).json()["result"]

@@ -19,7 +19,9 @@ CACHE_HINTS = {
     "tools/list": (60000, "private"),
     "resources/list": (60000, "private"),
     "resources/read": (0, "private"),
-    "prompts/list": (3600000, "public"),
+    "prompts/list": (60000, "private"),
+    "skills/list": (60000, "private"),
+    "skills/get": (60000, "private"),
     "resources/templates/list": (3600000, "public"),
 }
 

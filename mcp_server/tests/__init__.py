@@ -21,3 +21,4 @@ from . import test_job_runner
 from . import test_translations
 from . import test_services
 from . import test_credential_cache_settings
+from . import test_skills
