@@ -1,0 +1,3 @@
+from . import test_extraction
+from . import test_indexing
+from . import test_search_knowledge
