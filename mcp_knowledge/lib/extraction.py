@@ -1,12 +1,15 @@
 """Text of an attachment's content, by type.
 
-Odoo's ``attachment_indexation`` reads PDF (pdfminer.six), DOCX, XLSX, PPTX and OpenDocument; this
+Odoo's ``attachment_indexation`` reads DOCX, XLSX, PPTX and OpenDocument; PDF is read with the
+library it uses (pdfminer.six) with layout analysis on (see :func:`pdf_text`); this
 module adds plain text, Markdown, HTML, CSV and e-mail messages (``.eml``), which Odoo indexes only
 as runs of ASCII letters.
 """
 import codecs
 import email
 import email.policy
+import io
+import logging
 import mimetypes
 
 from odoo.tools import html2plaintext
@@ -68,6 +71,26 @@ def email_text(data):
     return "\n".join(lines)
 
 
+def pdf_text(data):
+    """Text of a PDF, pages separated by form feeds.
+
+    pdfminer.six (the library Odoo's indexation uses) with layout analysis: Odoo's own reader runs without
+    it and glues the last word of a line to the first of the next ("Interior.Late"), which then matches
+    neither word.
+    """
+    try:
+        from pdfminer.high_level import extract_text as pdfminer_text
+        from pdfminer.layout import LAParams
+        from pdfminer.pdfparser import PDFSyntaxError
+    except ImportError:
+        raise ExtractionError("pdfminer.six is not installed") from None
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        return pdfminer_text(io.BytesIO(data), laparams=LAParams())
+    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
+        raise ExtractionError("damaged PDF (%s)" % (exc or type(exc).__name__)) from None
+
+
 def extract_text(attachment_model, data, kind):
     """The text of ``data`` of type ``kind`` (see :func:`file_type`); raises :class:`ExtractionError`.
 
@@ -82,11 +105,7 @@ def extract_text(attachment_model, data, kind):
     elif kind == "pdf":
         if not data.startswith(b"%PDF-"):
             raise ExtractionError("not a PDF file")
-        try:
-            import pdfminer  # noqa: F401  # pylint: disable=unused-import
-        except ImportError:
-            raise ExtractionError("pdfminer.six is not installed") from None
-        text = attachment_model._index_pdf(data)
+        text = pdf_text(data)
     elif kind in ("odt", "ods", "odp"):
         text = attachment_model._index_opendoc(data)
     elif kind in ("docx", "xlsx", "pptx"):

@@ -69,11 +69,15 @@ class McpKnowledgeDocument(models.Model):
             self.env.cr.commit()
 
     def _index_documents(self):
-        """Extract, chunk and store every document of ``self``; failures are recorded with their reason."""
-        Language = self.env["mcp.knowledge.language"]
+        """Extract, chunk and store every document of ``self``; failures are recorded with their reason.
+
+        Runs as superuser: the index is technical data, read only through the access filter of the tools.
+        """
+        documents = self.sudo()
+        Language = documents.env["mcp.knowledge.language"]
         default_config = Language._default_config()
-        indexed = self.browse()
-        for document in self:
+        indexed = documents.browse()
+        for document in documents:
             try:
                 with self.env.cr.savepoint():
                     document._index_one(Language._config_for_record(
@@ -84,7 +88,7 @@ class McpKnowledgeDocument(models.Model):
             except Exception as exc:  # a damaged file must not stop the queue: record why
                 _logger.warning("Indexing attachment %s failed", document.attachment_id.id, exc_info=True)
                 document._fail(_("Unexpected error: %s", exc))
-        self.env["mcp.knowledge.chunk"]._write_vectors(indexed.ids)
+        documents.env["mcp.knowledge.chunk"]._write_vectors(indexed.ids)
 
     def _index_one(self, ts_config):
         attachment = self.attachment_id.sudo()

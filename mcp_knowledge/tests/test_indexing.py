@@ -1,6 +1,6 @@
 """The index's lifecycle: queued on create and change, indexed by the cron, failures with a reason,
 Settings limits, and chunks removed with their attachment or record."""
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .files import pdf_bytes
 
@@ -96,9 +96,15 @@ class TestIndexing(TransactionCase):
         self.Document._drop_unreachable()
         self.assertFalse(document.exists())
 
-    def test_reindex_button(self):
+    def test_buttons_of_an_mcp_administrator(self):
+        manager = new_test_user(self.env, login="knowledge_admin", groups="base.group_user,mcp_server.group_mcp_admin")
         document = self.document(self.attach("note.txt", b"First version."))
-        document._index_documents()
+        self.assertEqual(self.Document.with_user(manager).action_index_queued(), 1)
+        self.assertEqual((document.state, document.chunk_count), ("indexed", 1))
         document.write({"state": "failed", "error": "old error"})
-        document.action_reindex()
+        document.with_user(manager).action_reindex()
         self.assertEqual((document.state, document.error), ("indexed", False))
+        # Anybody else indexes nothing.
+        self.attach("other.txt", b"Second file.")
+        user = new_test_user(self.env, login="knowledge_user", groups="base.group_user")
+        self.assertEqual(self.Document.with_user(user).action_index_queued(), 0)

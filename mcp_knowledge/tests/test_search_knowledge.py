@@ -21,6 +21,7 @@ class TestSearchKnowledge(McpCase):
         super().setUpClass()
         env = cls.env
         env["ir.config_parameter"].set_param("mcp_knowledge.enabled", "True")
+        env["mcp.knowledge.document"].search([]).unlink()  # only this class's documents (rolled back after)
         Attachment = env["ir.attachment"]
         cls.contract = Attachment.create({
             "name": "acme-contract.pdf", "raw": pdf_bytes(CONTRACT_PAGES), "mimetype": "application/pdf",
