@@ -53,8 +53,11 @@ async def test_attach_index_search_and_read_a_pdf():
         structured(await session.call_tool("attach_file", {
             "model": "res.partner", "id": other_id, "name": "private-%s.txt" % TAG,
             "content_base64": base64.b64encode(("Private note %s: late payment." % TAG).encode()).decode()}))
-        while odoo_rpc("mcp.knowledge.document", "action_index_queued"):  # what the cron does
-            pass
+        # The indexing cron, run now: the shared job runner, one document per transaction.
+        cron = odoo_rpc("ir.cron", "search", [["cron_name", "=", "MCP: index documents for search_knowledge"]])
+        odoo_rpc("ir.cron", "method_direct_trigger", cron)
+        states = odoo_rpc("mcp.knowledge.document", "search_read", [["name", "like", TAG]], ["state"])
+        assert sorted(document["state"] for document in states) == ["done", "done"]
         found = structured(await session.call_tool("search_knowledge", {"query": "interest %s" % TAG}))
         assert found["count"] == 1
         hit = found["results"][0]

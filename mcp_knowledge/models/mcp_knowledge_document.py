@@ -1,14 +1,16 @@
-"""One indexed attachment: its status, extracted text and chunks.
+"""One indexed attachment: its status, extracted text and chunks; a kind of the shared job runner.
 
 Lifecycle: an attachment of an indexed model and file type is ``queued`` when it is created or its
-content changes (``ir.attachment`` hooks); the cron (every 15 minutes) or the re-index button reads
-it (``indexed``, with its chunks) or says why it could not (``failed`` with a reason). Deleting the
+content changes (``ir.attachment`` hooks, which wake the cron); the runner (``mcp.job.mixin``, cron
+every 15 minutes and on demand) reads it, one document per transaction: ``done`` (indexed, with its
+chunks) or ``failed`` with the reason. The Re-index button reads documents at once. Deleting the
 attachment deletes the document and its chunks (cascade); a document whose record was archived or
 deleted is dropped by the cron.
 """
 import logging
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib.chunking import chunk_text
@@ -16,13 +18,13 @@ from ..lib.extraction import ExtractionError, extract_text
 
 _logger = logging.getLogger(__name__)
 
-STATES = [("queued", "Queued"), ("indexed", "Indexed"), ("failed", "Failed")]
-
 
 class McpKnowledgeDocument(models.Model):
     _name = "mcp.knowledge.document"
+    _inherit = ["mcp.job.mixin"]
     _description = "MCP knowledge document"
     _order = "id desc"
+    _job_cron_xmlid = "mcp_knowledge.ir_cron_index_documents"
 
     attachment_id = fields.Many2one("ir.attachment", required=True, ondelete="cascade", index=True, readonly=True)
     name = fields.Char(required=True, readonly=True)
@@ -30,8 +32,9 @@ class McpKnowledgeDocument(models.Model):
     res_id = fields.Many2oneReference(string="Attached to record", model_field="res_model", readonly=True)
     file_type = fields.Char(readonly=True)
     file_size = fields.Integer(string="Size (bytes)", readonly=True)
-    state = fields.Selection(STATES, required=True, default="queued", index=True, readonly=True)
-    error = fields.Text(readonly=True)
+    state = fields.Selection(selection=[("queued", "Queued"), ("running", "Indexing"), ("done", "Indexed"),
+                                        ("failed", "Failed"), ("cancelled", "Cancelled")])
+    user_id = fields.Many2one(default=SUPERUSER_ID)
     chunk_count = fields.Integer(string="Chunks", readonly=True)
     indexed_at = fields.Datetime(string="Last indexed", readonly=True)
     ts_config = fields.Char(string="Language", readonly=True,
@@ -43,70 +46,73 @@ class McpKnowledgeDocument(models.Model):
 
     def action_reindex(self):
         """Re-read the selected documents now (button)."""
-        self.write({"state": "queued", "error": False})
+        self.sudo().write({"state": "queued", "error": False})
         self._index_documents()
         return True
 
     @api.model
     def action_index_queued(self, limit=200):
-        """Index up to ``limit`` queued documents now; answers how many were processed."""
+        """Index up to ``limit`` queued documents now, in this transaction; answers how many were processed."""
         if not self.env.user.has_group("mcp_server.group_mcp_admin"):
             return 0
-        documents = self.search([("state", "=", "queued")], limit=limit, order="id")
+        documents = self.sudo().search([("state", "=", "queued")], limit=limit, order="id")
         documents._index_documents()
         return len(documents)
 
     @api.model
-    def _cron_index_queue(self, batch=50, max_batches=40):
-        """Cron: drop documents of archived or deleted records, then index the queue batch by batch,
-        committing after each batch (a failing document is marked failed, never blocks the queue)."""
+    def _cron_index_queue(self):
+        """Cron: drop documents of archived or deleted records, then run the queue (shared job runner)."""
         self._drop_unreachable()
-        for _batch in range(max_batches):
-            documents = self.search([("state", "=", "queued")], limit=batch, order="id")
-            if not documents:
-                break
-            documents._index_documents()
-            self.env.cr.commit()
+        return self._cron_run()
+
+    def _run_job(self):
+        """Index this document (the runner's unit of work); an unreadable file fails with the reason."""
+        try:
+            self.sudo()._index_one()
+        except ExtractionError as exc:
+            raise UserError(str(exc)) from None
+
+    def _job_failed(self, message):
+        super()._job_failed(message)
+        self._clear_chunks()
+        self.write({"chunk_count": 0, "text": False, "indexed_at": fields.Datetime.now()})
 
     def _index_documents(self):
-        """Extract, chunk and store every document of ``self``; failures are recorded with their reason.
+        """Index every document of ``self`` now, each in a savepoint; failures are recorded with their reason.
 
         Runs as superuser: the index is technical data, read only through the access filter of the tools.
         """
-        documents = self.sudo()
-        Language = documents.env["mcp.knowledge.language"]
-        default_config = Language._default_config()
-        indexed = documents.browse()
-        for document in documents:
+        for document in self.sudo():
             try:
                 with self.env.cr.savepoint():
-                    document._index_one(Language._config_for_record(
-                        document.res_model, document.res_id, default_config))
-                indexed |= document
-            except ExtractionError as exc:
-                document._fail(str(exc))
-            except Exception as exc:  # a damaged file must not stop the queue: record why
+                    document._run_job()
+            except UserError as exc:
+                document._job_failed(exc.args[0])
+            except Exception as exc:  # a damaged file must not stop the others: record why
                 _logger.warning("Indexing attachment %s failed", document.attachment_id.id, exc_info=True)
-                document._fail(_("Unexpected error: %s", exc))
-        documents.env["mcp.knowledge.chunk"]._write_vectors(indexed.ids)
+                document._job_failed(_("Unexpected error: %s", exc))
 
-    def _index_one(self, ts_config):
-        attachment = self.attachment_id.sudo()
+    def _index_one(self):
+        Language = self.env["mcp.knowledge.language"]
+        ts_config = Language._config_for_record(self.res_model, self.res_id, Language._default_config())
+        attachment = self.attachment_id
         text = extract_text(self.env["ir.attachment"], attachment.raw or b"", self.file_type)
-        self.env.cr.execute(SQL("DELETE FROM mcp_knowledge_chunk WHERE document_id = %s", self.id))
+        self._clear_chunks()
         chunks = chunk_text(text)
         self.env["mcp.knowledge.chunk"].create([{
             "document_id": self.id, "attachment_id": attachment.id, "res_model": self.res_model,
             "res_id": self.res_id, "sequence": sequence, "page": chunk["page"], "char_offset": chunk["offset"],
             "content": chunk["content"], "ts_config": ts_config,
         } for sequence, chunk in enumerate(chunks)])
-        self.write({"state": "indexed", "error": False, "chunk_count": len(chunks), "text": text,
-                    "ts_config": ts_config, "indexed_at": fields.Datetime.now()})
+        self.env["mcp.knowledge.chunk"]._write_vectors(self.ids)
+        self.write({"state": "done", "error": False, "chunk_count": len(chunks), "text": text,
+                    "ts_config": ts_config, "indexed_at": fields.Datetime.now(), "progress": 100.0,
+                    "finished_at": fields.Datetime.now()})
 
-    def _fail(self, reason):
-        self.env.cr.execute(SQL("DELETE FROM mcp_knowledge_chunk WHERE document_id = %s", self.id))
-        self.write({"state": "failed", "error": reason, "chunk_count": 0, "text": False,
-                    "indexed_at": fields.Datetime.now()})
+    def _clear_chunks(self):
+        self.env["mcp.knowledge.chunk"].flush_model()
+        self.env.cr.execute(SQL("DELETE FROM mcp_knowledge_chunk WHERE document_id = ANY(%s)", self.ids))
+        self.env["mcp.knowledge.chunk"].invalidate_model()
 
     @api.model
     def _drop_unreachable(self):

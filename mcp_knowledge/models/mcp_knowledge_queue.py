@@ -55,17 +55,20 @@ class McpKnowledgeQueue(models.Model):
                 dropped |= document
                 continue
             values = {"name": attachment.name, "res_model": attachment.res_model, "res_id": attachment.res_id,
-                      "file_type": kind, "file_size": attachment.file_size, "state": "queued", "error": False}
+                      "file_type": kind, "file_size": attachment.file_size, "state": "queued", "error": False,
+                      "attempts": 0}
             if attachment.file_size > settings["max_bytes"]:
                 values.update(state="failed", error=_("The file is larger than the %s MB limit of Settings.",
                                                       settings["max_bytes"] // (1024 * 1024)), chunk_count=0)
             if document:
-                document.chunk_ids.unlink()
-                document.write(values)
+                document._clear_chunks()
+                document.write(dict(values, started_at=False, finished_at=False))
             else:
                 document = self.create(dict(values, attachment_id=attachment.id))
             queued |= document.filtered(lambda doc: doc.state == "queued")
         dropped.unlink()
+        if queued:
+            self._job_trigger()
         return queued
 
     @api.model

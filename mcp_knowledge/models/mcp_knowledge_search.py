@@ -27,7 +27,7 @@ class McpKnowledgeSearch(models.AbstractModel):
 
     @api.model
     def _configs_in_use(self):
-        self.env.cr.execute(SQL("SELECT DISTINCT ts_config FROM mcp_knowledge_document WHERE state = 'indexed'"))
+        self.env.cr.execute(SQL("SELECT DISTINCT ts_config FROM mcp_knowledge_document WHERE state = 'done'"))
         return [config for (config,) in self.env.cr.fetchall() if config]
 
     @api.model

@@ -58,7 +58,7 @@ class McpToolsReadAttachment(models.AbstractModel):
     def _extracted_text(self, attachment):
         """The document's text: from the index when it is indexed, else extracted now."""
         document = self.env["mcp.knowledge.document"].sudo().search(
-            [("attachment_id", "=", attachment.id), ("state", "=", "indexed")], limit=1)
+            [("attachment_id", "=", attachment.id), ("state", "=", "done")], limit=1)
         if document:
             return document.text or ""
         owner = attachment.sudo()
