@@ -3,6 +3,7 @@ from . import mcp_knowledge_document
 from . import mcp_knowledge_queue
 from . import mcp_knowledge_chunk
 from . import mcp_knowledge_search
+from . import mcp_knowledge_embedding
 from . import ir_attachment
 from . import res_config_settings
 from . import mcp_tools_knowledge

@@ -1,6 +1,7 @@
-"""A passage of an indexed document, with its full-text vector (``tsv``) kept by SQL.
+"""A passage of an indexed document, with its full-text vector (``tsv``) and embedding kept by SQL.
 
-``tsv`` is not an ORM field: it is written by :meth:`_write_vectors` with the text-search
+``tsv`` and ``embedding`` (``real[]``, see ``mcp.knowledge.embedding``) are not ORM fields. ``tsv`` is
+written by :meth:`_write_vectors` with the text-search
 configuration of the document's language, and searched through a GIN index. The trigram index
 (``pg_trgm``) on ``content`` serves the fuzzy search when the extension is available.
 """
@@ -33,6 +34,7 @@ class McpKnowledgeChunk(models.Model):
     def init(self):
         cr = self.env.cr
         cr.execute(SQL("ALTER TABLE mcp_knowledge_chunk ADD COLUMN IF NOT EXISTS tsv tsvector"))
+        cr.execute(SQL("ALTER TABLE mcp_knowledge_chunk ADD COLUMN IF NOT EXISTS embedding real[]"))
         cr.execute(SQL("CREATE INDEX IF NOT EXISTS mcp_knowledge_chunk_tsv_idx ON mcp_knowledge_chunk USING gin (tsv)"))
         cr.execute(SQL("CREATE INDEX IF NOT EXISTS mcp_knowledge_chunk_record_idx "
                        "ON mcp_knowledge_chunk (res_model, res_id)"))

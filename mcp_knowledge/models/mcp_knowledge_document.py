@@ -14,6 +14,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib.chunking import chunk_text
+from ..lib.embeddings import EmbeddingError
 from ..lib.extraction import ExtractionError, extract_text
 
 _logger = logging.getLogger(__name__)
@@ -105,7 +106,12 @@ class McpKnowledgeDocument(models.Model):
             "content": chunk["content"], "ts_config": ts_config,
         } for sequence, chunk in enumerate(chunks)])
         self.env["mcp.knowledge.chunk"]._write_vectors(self.ids)
-        self.write({"state": "done", "error": False, "chunk_count": len(chunks), "text": text,
+        try:
+            self.env["mcp.knowledge.embedding"]._embed_chunks(self)
+            error = False
+        except EmbeddingError as exc:  # keyword and fuzzy search still work: index, and say why semantic won't
+            error = _("Indexed without embeddings (semantic search skips it): %s", exc)
+        self.write({"state": "done", "error": error, "chunk_count": len(chunks), "text": text,
                     "ts_config": ts_config, "indexed_at": fields.Datetime.now(), "progress": 100.0,
                     "finished_at": fields.Datetime.now()})
 

@@ -3,7 +3,9 @@
 * keyword: ``websearch_to_tsquery`` in each document language in use against the chunk's ``tsv``
   (GIN index), ranked by ``ts_rank_cd``; when no chunk has every word, any word matches instead.
 * fuzzy: ``pg_trgm`` word similarity of the query to the chunk text (trigram GIN index), for
-  misspellings and partial words.
+  misspellings and partial words;
+* semantic: cosine similarity of embeddings (``mcp.knowledge.embedding``);
+* hybrid: keyword and semantic lists fused by reciprocal rank (``1 / (60 + rank)`` summed).
 
 The caller filters the candidates through the key's access and pages on until it has enough.
 """
@@ -17,8 +19,20 @@ from odoo.tools import SQL
 FUZZY_THRESHOLD = "0.4"
 HEADLINE_OPTIONS = "MaxWords=40, MinWords=15, StartSel=**, StopSel=**, MaxFragments=2, FragmentDelimiter=\" … \""
 SNIPPET_CHARS = 240
+RRF_K = 60
 WORD = re.compile(r"\w+")
 PERCENT = SQL("%%")  # a literal % (pg_trgm's <% operator) inside composed SQL
+
+
+def fuse(rankings):
+    """Reciprocal rank fusion of candidate lists: rows with the summed ``1 / (RRF_K + rank)`` as score."""
+    scores, rows = {}, {}
+    for ranking in rankings:
+        for rank, row in enumerate(ranking, start=1):
+            scores[row[0]] = scores.get(row[0], 0.0) + 1.0 / (RRF_K + rank)
+            rows[row[0]] = row[:4]
+    order = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], chunk_id))
+    return [(*rows[chunk_id], scores[chunk_id]) for chunk_id in order]
 
 
 class McpKnowledgeSearch(models.AbstractModel):
@@ -45,6 +59,26 @@ class McpKnowledgeSearch(models.AbstractModel):
         if res_id:
             terms.append(SQL("c.res_id = %s", res_id))
         return SQL(" AND ").join(terms)
+
+    @api.model
+    def _fetcher(self, mode, query, res_model, res_id, any_word):
+        """``fetch(limit, offset)`` answering candidate rows of ``mode``, best first (the query embedded once)."""
+        if mode == "fuzzy":
+            return lambda limit, offset: self._fuzzy_candidates(query, res_model, res_id, limit, offset)
+        if mode == "keyword":
+            return lambda limit, offset: self._keyword_candidates(query, res_model, res_id, limit, offset, any_word)
+        Embedding = self.env["mcp.knowledge.embedding"]
+        vector = Embedding._query_vector(query)
+        filters = self._filters(res_model, res_id)
+        if mode == "semantic":
+            return lambda limit, offset: Embedding._semantic_candidates(vector, filters, limit, offset)
+
+        def hybrid(limit, offset):
+            depth = offset + limit
+            keyword = self._keyword_candidates(query, res_model, res_id, depth, 0) \
+                or self._keyword_candidates(query, res_model, res_id, depth, 0, any_word=True)
+            return fuse([keyword, Embedding._semantic_candidates(vector, filters, depth, 0)])[offset:depth]
+        return hybrid
 
     @api.model
     def _keyword_candidates(self, query, res_model, res_id, limit, offset, any_word=False):

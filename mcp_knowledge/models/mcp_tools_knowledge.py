@@ -16,7 +16,7 @@ from odoo import _, api, models
 from odoo.addons.mcp_server.lib.jsonrpc import ToolError
 from odoo.addons.mcp_server.models.mcp_tool_registry import mcp_tool
 
-MODES = ("keyword", "fuzzy")
+MODES = ("keyword", "fuzzy", "semantic", "hybrid")
 MAX_LIMIT = 50
 MAX_SCANNED = 5000
 RESULT = {"type": "object", "properties": {
@@ -38,7 +38,8 @@ class McpToolsKnowledge(models.AbstractModel):
         "PDF, Office, text, e-mails). Answers passages, best first, with their attachment, record, page, score "
         "and a snippet with the matches in **bold**; read more of a document with read_attachment (offset). "
         "Modes: keyword (all words; any word when no passage has them all; \"quotes\" for a phrase, -word to "
-        "exclude) and fuzzy (misspellings and partial words).",
+        "exclude), fuzzy (misspellings and partial words), semantic (meaning, when Settings name an embedding "
+        "provider) and hybrid (keyword and semantic together).",
         {"properties": {
             "query": {"type": "string", "minLength": 1, "maxLength": 500},
             "model": {"type": "string", "description": "Only documents attached to records of this model."},
@@ -67,10 +68,10 @@ class McpToolsKnowledge(models.AbstractModel):
         if not found and exhausted and mode == "keyword" and len(query.split()) > 1:
             any_word = True
             found, exhausted = self._knowledge_passages(call, args, mode, limit, any_word)
-        if mode == "keyword":
-            snippets = Search._keyword_snippets([row[0] for row in found], query, any_word)
-        else:
+        if mode == "fuzzy":
             snippets = Search._fuzzy_snippets([row[0] for row in found], query)
+        else:
+            snippets = Search._keyword_snippets([row[0] for row in found], query, any_word or mode != "keyword")
         results = self._knowledge_results(call, found, snippets)
         answer = {"results": results, "count": len(results), "mode": mode}
         if mode == "keyword":
@@ -84,15 +85,11 @@ class McpToolsKnowledge(models.AbstractModel):
     def _knowledge_passages(self, call, args, mode, limit, any_word):
         """``(rows, exhausted)``: up to ``limit`` readable candidate rows, best first, and whether every
         candidate was examined (fetched in growing pages, each filtered through the key's access)."""
-        Search = self.env["mcp.knowledge.search"]
+        fetch = self.env["mcp.knowledge.search"]._fetcher(mode, args["query"], args.get("model"), args.get("record"),
+                                                          any_word)
         found, offset, page_size = [], 0, max(limit * 4, 40)
         while offset < MAX_SCANNED:
-            if mode == "fuzzy":
-                rows = Search._fuzzy_candidates(args["query"], args.get("model"), args.get("record"), page_size,
-                                                offset)
-            else:
-                rows = Search._keyword_candidates(args["query"], args.get("model"), args.get("record"), page_size,
-                                                  offset, any_word)
+            rows = fetch(page_size, offset)
             readable = self._knowledge_readable(call, rows)
             found.extend(row for row in rows if row[1] in readable)
             if len(found) >= limit or len(rows) < page_size:

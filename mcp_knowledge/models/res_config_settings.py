@@ -2,7 +2,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..lib.embeddings import EMBEDDING_KINDS
 from ..lib.extraction import DEFAULT_FILE_TYPES, EXTENSIONS
+from .mcp_knowledge_embedding import DEFAULT_EMBEDDING_MODEL
 
 
 class ResConfigSettings(models.TransientModel):
@@ -23,6 +25,15 @@ class ResConfigSettings(models.TransientModel):
         "_selection_knowledge_language", string="Default document language",
         config_parameter="mcp_knowledge.language", default="english",
         help="Stemming and stop words of documents whose record has no language of its own.")
+
+    mcp_knowledge_embedding_provider_id = fields.Many2one(
+        "mcp.ai.provider", string="Embedding provider", config_parameter="mcp_knowledge.embedding_provider_id",
+        domain=[("kind", "in", EMBEDDING_KINDS)],
+        help="Semantic and hybrid search: chunks and queries are embedded by this provider (OpenAI, Mistral, "
+             "Gemini or an OpenAI-compatible server). Empty: keyword and fuzzy search only.")
+    mcp_knowledge_embedding_model = fields.Char(
+        string="Embedding model", config_parameter="mcp_knowledge.embedding_model",
+        default=DEFAULT_EMBEDDING_MODEL)
 
     @api.model
     def _selection_knowledge_language(self):
