@@ -20,6 +20,7 @@ FUZZY_THRESHOLD = "0.4"
 HEADLINE_OPTIONS = "MaxWords=40, MinWords=15, StartSel=**, StopSel=**, MaxFragments=2, FragmentDelimiter=\" … \""
 SNIPPET_CHARS = 240
 RRF_K = 60
+RANK_CAP = 1000
 WORD = re.compile(r"\w+")
 PERCENT = SQL("%%")  # a literal % (pg_trgm's <% operator) inside composed SQL
 
@@ -62,11 +63,15 @@ class McpKnowledgeSearch(models.AbstractModel):
 
     @api.model
     def _fetcher(self, mode, query, res_model, res_id, any_word):
-        """``fetch(limit, offset)`` answering candidate rows of ``mode``, best first (the query embedded once)."""
+        """``fetch(limit, offset)`` answering candidate rows of ``mode``, best first (the query embedded once);
+        in keyword mode ``fetch.stats["capped"]`` tells that the query matched more chunks than were ranked."""
         if mode == "fuzzy":
             return lambda limit, offset: self._fuzzy_candidates(query, res_model, res_id, limit, offset)
         if mode == "keyword":
-            return lambda limit, offset: self._keyword_candidates(query, res_model, res_id, limit, offset, any_word)
+            def keyword(limit, offset):
+                return self._keyword_candidates(query, res_model, res_id, limit, offset, any_word, keyword.stats)
+            keyword.stats = {}
+            return keyword
         Embedding = self.env["mcp.knowledge.embedding"]
         vector = Embedding._query_vector(query)
         filters = self._filters(res_model, res_id)
@@ -81,8 +86,12 @@ class McpKnowledgeSearch(models.AbstractModel):
         return hybrid
 
     @api.model
-    def _keyword_candidates(self, query, res_model, res_id, limit, offset, any_word=False):
-        """``[(chunk id, attachment id, res_model, res_id, score)]``, best first."""
+    def _keyword_candidates(self, query, res_model, res_id, limit, offset, any_word=False, stats=None):
+        """``[(chunk id, attachment id, res_model, res_id, score)]``, best first.
+
+        Ranking reads every matching chunk's vector: a query matching more than ``RANK_CAP`` chunks ranks
+        the first ``RANK_CAP`` found (``stats["capped"]`` is then set) so that broad words stay fast.
+        """
         configs = self._configs_in_use()
         if not configs:
             return []
@@ -92,10 +101,16 @@ class McpKnowledgeSearch(models.AbstractModel):
             matches.append(SQL("(c.ts_config = %s AND c.tsv @@ %s)", config, tsquery))
             ranks.append(SQL("WHEN %s THEN ts_rank_cd(c.tsv, %s)", config, tsquery))
         self.env.cr.execute(SQL(
-            "SELECT c.id, c.attachment_id, c.res_model, c.res_id, CASE c.ts_config %s END AS score "
-            "FROM mcp_knowledge_chunk c WHERE (%s) AND %s ORDER BY score DESC, c.id LIMIT %s OFFSET %s",
-            SQL(" ").join(ranks), SQL(" OR ").join(matches), self._filters(res_model, res_id), limit, offset))
-        return self.env.cr.fetchall()
+            "SELECT c.id, c.attachment_id, c.res_model, c.res_id, CASE c.ts_config %s END AS score, "
+            "count(*) OVER () AS matched FROM (SELECT c.id, c.attachment_id, c.res_model, c.res_id, c.ts_config, "
+            "c.tsv FROM mcp_knowledge_chunk c WHERE (%s) AND %s LIMIT %s) c "
+            "ORDER BY score DESC, c.id LIMIT %s OFFSET %s",
+            SQL(" ").join(ranks), SQL(" OR ").join(matches), self._filters(res_model, res_id), RANK_CAP + 1,
+            limit, offset))
+        rows = self.env.cr.fetchall()
+        if stats is not None and rows and rows[0][5] > RANK_CAP:
+            stats["capped"] = True
+        return [row[:5] for row in rows]
 
     @api.model
     def _fuzzy_candidates(self, query, res_model, res_id, limit, offset):

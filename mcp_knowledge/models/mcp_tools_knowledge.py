@@ -16,6 +16,8 @@ from odoo import _, api, models
 from odoo.addons.mcp_server.lib.jsonrpc import ToolError
 from odoo.addons.mcp_server.models.mcp_tool_registry import mcp_tool
 
+from . import mcp_knowledge_search
+
 MODES = ("keyword", "fuzzy", "semantic", "hybrid")
 MAX_LIMIT = 50
 MAX_SCANNED = 5000
@@ -64,10 +66,10 @@ class McpToolsKnowledge(models.AbstractModel):
         limit = args.get("limit") or 10
         Search = self.env["mcp.knowledge.search"]
         any_word = False
-        found, exhausted = self._knowledge_passages(call, args, mode, limit, any_word)
+        found, exhausted, capped = self._knowledge_passages(call, args, mode, limit, any_word)
         if not found and exhausted and mode == "keyword" and len(query.split()) > 1:
             any_word = True
-            found, exhausted = self._knowledge_passages(call, args, mode, limit, any_word)
+            found, exhausted, capped = self._knowledge_passages(call, args, mode, limit, any_word)
         if mode == "fuzzy":
             snippets = Search._fuzzy_snippets([row[0] for row in found], query)
         else:
@@ -79,12 +81,17 @@ class McpToolsKnowledge(models.AbstractModel):
         if not exhausted and len(results) < limit:
             answer["note"] = _("Only the %s best passages were examined; narrow the query or give a model.",
                                MAX_SCANNED)
+        elif capped:
+            answer["note"] = _("These words are in more than %s passages: the first %s found were ranked. Add "
+                               "words or give a model to narrow the search.", mcp_knowledge_search.RANK_CAP,
+                               mcp_knowledge_search.RANK_CAP)
         return answer
 
     @api.model
     def _knowledge_passages(self, call, args, mode, limit, any_word):
-        """``(rows, exhausted)``: up to ``limit`` readable candidate rows, best first, and whether every
-        candidate was examined (fetched in growing pages, each filtered through the key's access)."""
+        """``(rows, exhausted, capped)``: up to ``limit`` readable candidate rows, best first, whether every
+        candidate was examined (fetched in growing pages, each filtered through the key's access), and
+        whether keyword ranking was capped (see ``_keyword_candidates``)."""
         fetch = self.env["mcp.knowledge.search"]._fetcher(mode, args["query"], args.get("model"), args.get("record"),
                                                           any_word)
         found, offset, page_size = [], 0, max(limit * 4, 40)
@@ -93,10 +100,10 @@ class McpToolsKnowledge(models.AbstractModel):
             readable = self._knowledge_readable(call, rows)
             found.extend(row for row in rows if row[1] in readable)
             if len(found) >= limit or len(rows) < page_size:
-                return found[:limit], len(found) >= limit or len(rows) < page_size
+                return found[:limit], True, bool(getattr(fetch, "stats", {}).get("capped"))
             offset += page_size
             page_size = min(page_size * 2, 1000)
-        return found[:limit], False
+        return found[:limit], False, bool(getattr(fetch, "stats", {}).get("capped"))
 
     @api.model
     def _knowledge_readable(self, call, rows):

@@ -1,9 +1,11 @@
 """search_knowledge through /mcp: ranking, fuzzy matching, access per key, deletion, read_attachment
 paging, and the answer_from_documents prompt."""
 import base64
+from unittest.mock import patch
 
 from odoo.addons.mcp_server.tests.common import McpCase
 
+from ..models import mcp_knowledge_search
 from .files import pdf_bytes
 
 CONTRACT_PAGES = [
@@ -96,6 +98,13 @@ class TestSearchKnowledge(McpCase):
         answer = self.search(self.secret_companies, query="warranty", limit=1)
         self.assertEqual(self.names(answer), ["acme-warranty.txt"])
         self.assertEqual(len(self.search(self.secret_full, query="warranty", limit=5)["results"]), 5)
+
+    def test_broad_words_rank_a_capped_set_and_say_so(self):
+        self.assertNotIn("note", self.search(self.secret_full, query="payment"))
+        with patch.object(mcp_knowledge_search, "RANK_CAP", 2):
+            answer = self.search(self.secret_full, query="payment")
+        self.assertIn("more than 2 passages", answer["note"])
+        self.assertTrue(answer["results"])
 
     def test_deleted_attachment_disappears(self):
         self.assertIn("acme-contract.pdf", self.names(self.search(self.secret_full, query="indemnity")))
