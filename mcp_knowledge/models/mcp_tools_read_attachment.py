@@ -20,10 +20,10 @@ class McpToolsReadAttachment(models.AbstractModel):
 
     @mcp_tool(
         "read_attachment", "Read an attachment",
-        "Read an attachment: text as text, others as base64 (size capped). With offset and/or length: a page of "
-        "the text extracted from the document (PDF, Office, e-mail, HTML...), e.g. from a search_knowledge "
-        "passage's offset. Only of records this key may read in full (no field list, within its domain), or any "
-        "when ir.attachment is granted.",
+        "Text as text, others as base64 (size capped). With offset and/or length: a page of the text extracted "
+        "from the document (PDF, Office, e-mail, HTML...), e.g. at a search_knowledge passage's offset. Only "
+        "attachments of records this key may read in full (no field list, within its domain), or any when "
+        "ir.attachment is granted.",
         {"properties": {
             "attachment_id": {"type": "integer"},
             "offset": {"type": "integer", "minimum": 0, "description": "First character of the extracted text."},
