@@ -1,13 +1,16 @@
 """Documents through the official MCP client: attach a PDF to a partner, index it, find the passage
 with search_knowledge, and read it with read_attachment (mcp_knowledge)."""
 import base64
+import uuid
 
 import pytest
 
-from conftest import TAG, create_key
+from conftest import create_key
 from servers import mcp_session, odoo_rpc
 
 pytestmark = pytest.mark.anyio
+# A tag of this module's own: other suites select records by the run's TAG (e.g. companies named "... TAG").
+TAG = "kb%s" % uuid.uuid4().hex[:8]
 
 
 def pdf_with_lines(lines):
