@@ -12,6 +12,7 @@ class TestIndexing(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Document = cls.env["mcp.knowledge.document"]
+        cls.Document.search([]).unlink()  # only this class's documents (rolled back after)
         cls.partner = cls.env["res.partner"].create({"name": "Azure Interior Test", "is_company": True})
         cls.env["ir.config_parameter"].set_param("mcp_knowledge.enabled", "True")
 
