@@ -3,6 +3,8 @@ import logging
 import time
 from datetime import timedelta
 
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tools import SQL
@@ -17,6 +19,7 @@ JOB_STATES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("
 FINAL_STATES = ("done", "failed", "cancelled")
 # Below Odoo's default limit_time_real_cron: the runner stops claiming jobs past it, the cron is triggered again.
 RUN_BUDGET_SECONDS = 240
+CLAIM_ATTEMPTS = 3
 # A job still running this long after it started was left behind by a worker that stopped.
 STALE_SECONDS = RUN_BUDGET_SECONDS * 3
 EXPLAINED_ERRORS = (UserError, AccessError, ValidationError, MissingError)
@@ -116,7 +119,22 @@ class McpJobMixin(models.AbstractModel):
 
     @api.model
     def _claim_next_job(self):
-        """Lock the oldest queued job no other worker holds, mark it running; an empty recordset if none."""
+        """Lock the oldest queued job no other worker holds, mark it running; an empty recordset if none.
+
+        Called at the start of a transaction. When another worker claimed the same job after this
+        transaction's snapshot was taken, PostgreSQL refuses the lock (serialization failure under Odoo's
+        REPEATABLE READ): the transaction is rolled back and the claim tried again with a fresh snapshot.
+        """
+        for _attempt in range(CLAIM_ATTEMPTS - 1):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    return self._claim_oldest_queued_job()
+            except psycopg2.errors.SerializationFailure:
+                self.env.cr.rollback()
+        return self._claim_oldest_queued_job()
+
+    @api.model
+    def _claim_oldest_queued_job(self):
         self.flush_model(["state"])
         rows = self.env.execute_query(SQL(
             "SELECT id FROM %s WHERE state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",

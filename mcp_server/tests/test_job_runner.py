@@ -141,6 +141,26 @@ class TestJobRunner(TransactionCase):
                 cleanup.execute(SQL("DELETE FROM mcp_job WHERE id IN %s", tuple(ids)))
                 cleanup.commit()
 
+    def test_a_job_claimed_by_another_worker_since_the_snapshot_is_skipped(self):
+        db = sql_db.db_connect(self.env.cr.dbname)
+        admin = self.env.ref("base.user_admin").id
+        with closing(db.cursor()) as setup:
+            ids = [setup.execute(SQL("INSERT INTO mcp_job (tool, user_id, state) VALUES ('batch', %s, 'queued') "
+                                     "RETURNING id", admin)) or setup.fetchone()[0] for _i in range(2)]
+            setup.commit()
+        try:
+            with closing(db.cursor()) as worker_a, closing(db.cursor()) as worker_b:
+                worker_b.execute("SELECT count(*) FROM mcp_job")  # worker B's snapshot starts here
+                first = api.Environment(worker_a, SUPERUSER_ID, {})["mcp.job"]._claim_next_job()
+                worker_a.commit()
+                second = api.Environment(worker_b, SUPERUSER_ID, {})["mcp.job"]._claim_next_job()
+                self.assertEqual((first.id, second.id), tuple(ids))
+                worker_b.rollback()
+        finally:
+            with closing(db.cursor()) as cleanup:
+                cleanup.execute(SQL("DELETE FROM mcp_job WHERE id IN %s", tuple(ids)))
+                cleanup.commit()
+
 
 @tagged("post_install", "-at_install")
 class TestJobWatch(TransactionCase):
