@@ -26,9 +26,15 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_search_read import (  # noqa: E402 - the benchmark's own query and addons path
-    MODERN_PROTOCOL_VERSION, PROTOCOL_VERSION, QUERY_DOMAIN, QUERY_FIELDS, QUERY_LIMIT, default_addons_path,
-    with_floor_addon)
+from bench_search_read import (
+    MODERN_PROTOCOL_VERSION,
+    PROTOCOL_VERSION,
+    QUERY_DOMAIN,
+    QUERY_FIELDS,
+    QUERY_LIMIT,
+    default_addons_path,
+    with_floor_addon,
+)
 
 
 def parse_args(argv=None):
@@ -49,8 +55,9 @@ class Caller:
     """Sends the benchmark's ``search_read`` through ``odoo.http.root`` with werkzeug's test client."""
 
     def __init__(self, path, key, uid):
-        import odoo.http
         from werkzeug.test import Client
+
+        import odoo.http
 
         self.client = Client(odoo.http.root)
         self.path, self.uid, self.ids = path, uid, iter(range(1, 10 ** 9))
