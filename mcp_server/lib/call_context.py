@@ -49,6 +49,9 @@ class CallContext:
         self.stream_progress = False
         self.job_id = None
         self.in_job = False
+        # The request's transaction holds nothing but this call's work (a lone /mcp message): a failed read
+        # may roll it back whole instead of running in a savepoint.
+        self.owns_transaction = False
 
     @property
     def modern(self):

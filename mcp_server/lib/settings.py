@@ -37,6 +37,8 @@ SETTINGS = {
     "enabled": ("mcp_server.enabled", as_bool, "True"),
     "allowed_origins": ("mcp_server.allowed_origins", as_text, ""),
     "log_payloads": ("mcp_server.log_payloads", as_bool, "False"),
+    # On from install (data file); unticking it in Settings removes the parameter, hence "False" here.
+    "audit_async_commit": ("mcp_server.audit_async_commit", as_bool, "False"),
     "show_internal_errors": ("mcp_server.show_internal_errors", as_bool, "False"),
     "max_payload_kb": ("mcp_server.max_payload_kb", as_int, 512),
     "max_response_kb": ("mcp_server.max_response_kb", as_int, 256),

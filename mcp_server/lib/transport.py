@@ -31,6 +31,8 @@ class HttpExchange:
         self.policy = None
         self.audit = {"ip": remote_addr, "method": method}
         self.audit_rows = []
+        # A JSON-RPC batch (2025-03-26): its messages share one transaction.
+        self.batch = False
 
     def header(self, name):
         return self.headers.get(name)

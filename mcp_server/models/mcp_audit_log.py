@@ -61,13 +61,28 @@ class McpAuditLog(models.Model):
     response_payload = fields.Text(readonly=True)
 
     @api.model
-    def _log(self, entry, log_payloads=False):
-        """Insert one audit row with a single statement (no ORM overhead)."""
+    def _log(self, entry, log_payloads=False, async_commit=False):
+        """Insert one audit row with a single statement (no ORM overhead).
+
+        ``async_commit``: when the transaction has written nothing yet (PostgreSQL gave it no transaction id),
+        the same statement turns ``synchronous_commit`` off for it, so its commit does not wait for the WAL
+        flush: a crash may lose the last fraction of a second of such audit rows, never other data (a
+        transaction that wrote anything else keeps a synchronous commit)."""
         values = self._log_values(entry, log_payloads)
+        columns, row = SQL(", ").join(SQL.identifier(column) for column in values), SQL(", ").join(values.values())
+        if not async_commit:
+            self.env.cr.execute(SQL(
+                "INSERT INTO mcp_audit_log (create_date, %s) VALUES ((now() at time zone 'UTC'), %s)", columns, row))
+            return
+        self.env.flush_all()  # pending ORM writes count as data: they must reach the database first
+        # The WHERE is checked once, before the row is inserted (which assigns the transaction id);
+        # CASE evaluates set_config only when no id is assigned.
         self.env.cr.execute(SQL(
-            "INSERT INTO mcp_audit_log (create_date, %s) VALUES ((now() at time zone 'UTC'), %s)",
-            SQL(", ").join(SQL.identifier(column) for column in values), SQL(", ").join(values.values()),
-        ))
+            """INSERT INTO mcp_audit_log (create_date, %s)
+               SELECT (now() at time zone 'UTC'), %s
+                WHERE CASE WHEN txid_current_if_assigned() IS NULL
+                           THEN set_config('synchronous_commit', 'off', true) IS NOT NULL ELSE true END""",
+            columns, row))
 
     @api.model
     def _log_values(self, entry, log_payloads):

@@ -101,10 +101,12 @@ class McpServer(models.AbstractModel):
         if not rows:
             exchange.audit.setdefault("status", "success" if reply.status < 400 else "protocol_error")
             rows = [exchange.audit]
+        async_commit = exchange.settings["audit_async_commit"]
         for row in rows:
             row.setdefault("http_status", reply.status)
             row.setdefault("duration_ms", elapsed)
-            log._log(row, log_payloads=exchange.settings["log_payloads"])
+            log._log(row, log_payloads=exchange.settings["log_payloads"], async_commit=async_commit)
+            async_commit = False  # decided by the first row, before it wrote anything
 
     def _route(self, exchange):
         settings, audit = exchange.settings, exchange.audit

@@ -76,6 +76,7 @@ class McpServerPost(models.AbstractModel):
             exchange.audit["error"] = "batch not supported"
             return self._http_error(400, jsonrpc.INVALID_REQUEST, _(
                 "JSON-RPC batches are not supported in protocol version %s.", version))
+        exchange.batch = True
         replies = [reply.payload for reply in (self._handle_message(exchange, item) for item in messages)
                    if reply.payload is not None]
         return McpReply(200, replies) if replies else McpReply(202)
@@ -120,6 +121,8 @@ class McpServerPost(models.AbstractModel):
             return McpReply(202)
         call.request_id = request_id
         call.event_stream_accepted = exchange.accepts_event_stream()
+        # Key, session and rate-limit bookkeeping commit apart: this transaction holds nothing yet.
+        call.owns_transaction = not exchange.batch
         return self._answer(call, method, params, audit)
 
     def _call_context(self, exchange, method, params, notification, audit):

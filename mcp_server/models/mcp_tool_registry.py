@@ -165,13 +165,16 @@ class McpToolRegistry(models.AbstractModel):
                 spec, {k: v for k, v in arguments.items() if k != "background"}, call, call.request_id)
             call.job_id = job.id
             return job._tool_result()
-        savepoint = self.env.cr.savepoint()
+        savepoint = None if self._runs_without_savepoint(spec, arguments, call) else self.env.cr.savepoint()
         try:
             structured = getattr(self, spec.method_name)(call, arguments)
-            if dry_run:
+            if dry_run or savepoint is None:
                 self.env.flush_all()
         except Exception as exc:
-            savepoint.close(rollback=True)
+            if savepoint is None:
+                self.env.cr.rollback()
+            else:
+                savepoint.close(rollback=True)
             message, status = self._failure(exc)
             if message is None:
                 raise
@@ -179,10 +182,24 @@ class McpToolRegistry(models.AbstractModel):
                 return self._success_result(self._dry_run_report(call, message), call, spec, arguments)
             call.audit.update(status=status, error=message)
             return self._error_result(message)
-        savepoint.close(rollback=dry_run)
+        if savepoint is not None:
+            savepoint.close(rollback=dry_run)
         if dry_run:
             return self._success_result(self._dry_run_report(call), call, spec, arguments)
         return self._success_result(structured, call, spec, arguments)
+
+    @api.model
+    def _runs_without_savepoint(self, spec, arguments, call):
+        """Whether a read call may run straight in the request's transaction, rolled back whole if it fails.
+
+        Only when the call owns that transaction (a lone message of a /mcp request, whose bookkeeping commits
+        apart, so the transaction holds nothing before the tool; not a retry, whose confirmation is stored in
+        it) and reads: a failure then loses nothing but the tool's own work, and the audit row is written after
+        the rollback. Saves a SAVEPOINT and its RELEASE.
+        """
+        risk = spec.call_risk(arguments) if spec.call_risk else spec.risk
+        return call.owns_transaction and risk == "read" and not (
+            call.retried or call.in_job or call.approved or spec.parts)
 
     @api.model
     def _shape_result(self, spec, result):

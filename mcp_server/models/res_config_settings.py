@@ -38,6 +38,12 @@ class ResConfigSettings(models.TransientModel):
         string="Maximum tool answer", config_parameter="mcp_server.max_response_kb",
         default=default("max_response_kb"),
         help="In kilobytes (UTF-8). Larger answers are cut to a page with a hint to ask for fewer fields.")
+    mcp_audit_async_commit = fields.Boolean(
+        string="Audit without waiting for the disk", config_parameter="mcp_server.audit_async_commit",
+        help="A request that changed nothing but its audit row commits without waiting for PostgreSQL to flush "
+             "its write-ahead log (synchronous_commit off for that transaction only). Faster; a crash of the "
+             "database server can lose the audit rows of its last fraction of a second, never data: requests "
+             "that change records always wait.")
     mcp_show_internal_errors = fields.Boolean(
         string="Show internal errors to clients", config_parameter="mcp_server.show_internal_errors",
         help="For debugging only: internal errors carry their technical message. "

@@ -22,3 +22,4 @@ from . import test_translations
 from . import test_services
 from . import test_credential_cache_settings
 from . import test_skills
+from . import test_request_transaction
