@@ -1,6 +1,8 @@
 """IP allow/deny lists in CIDR notation (IPv4 and IPv6); deny wins."""
 import ipaddress
 
+from odoo.exceptions import ValidationError
+
 
 class IpRuleError(ValueError):
     """A list holds something that is not an address or a network."""
@@ -15,6 +17,16 @@ def parse_networks(text):
         except ValueError:
             raise IpRuleError("%r is not an IP address or CIDR network" % item) from None
     return tuple(networks)
+
+
+def check_networks(*texts):
+    """Validate lists of addresses/networks as a form would; raise ``ValidationError`` naming the first
+    entry that is not an address or a CIDR network."""
+    for text in texts:
+        try:
+            parse_networks(text)
+        except IpRuleError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 def _contains(networks, address):

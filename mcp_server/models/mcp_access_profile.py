@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.domain_parser import DomainError, parse_domain
-from ..lib.ip_rules import IpRuleError, parse_networks
+from ..lib.ip_rules import check_networks, parse_networks
 from .mcp_access_policy import SCOPE_OPERATIONS
 from .mcp_cache_version import ACCESS
 
@@ -75,11 +75,7 @@ class McpAccessProfile(models.Model):
     @api.constrains("ip_allow", "ip_deny")
     def _check_networks(self):
         for profile in self:
-            for text in (profile.ip_allow, profile.ip_deny):
-                try:
-                    parse_networks(text)
-                except IpRuleError as exc:
-                    raise ValidationError(str(exc)) from None
+            check_networks(profile.ip_allow, profile.ip_deny)
 
     @api.depends("scope", "rule_ids.perm_create", "rule_ids.perm_write", "rule_ids.perm_unlink")
     def _compute_scope_warning(self):

@@ -5,11 +5,11 @@ import time
 from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..lib.credential import Credential
-from ..lib.ip_rules import IpRuleError, parse_networks
+from ..lib.ip_rules import check_networks, parse_networks
 from ..lib.last_use import UseRecorder
 from .mcp_cache_version import KEYS
 
@@ -110,11 +110,7 @@ class McpApiKey(models.Model):
     @api.constrains("ip_allow", "ip_deny")
     def _check_networks(self):
         for key in self:
-            for text in (key.ip_allow, key.ip_deny):
-                try:
-                    parse_networks(text)
-                except IpRuleError as exc:
-                    raise ValidationError(str(exc)) from None
+            check_networks(key.ip_allow, key.ip_deny)
 
     def init(self):
         self.env.cr.execute(SQL(

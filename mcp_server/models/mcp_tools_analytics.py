@@ -44,6 +44,13 @@ class McpToolsAnalytics(models.AbstractModel):
         call.note(model=model._name)
         return self._analytics(call.policy), model, call.policy.secure_domain(model, args.get("domain"))
 
+    @api.model
+    def _groups_result(self, analytics, model, measures, groups):
+        """The answer of a tool listing ``groups`` (GROUPS_OUTPUT): the groups, their count, their currency
+        (None when the measures are not amounts or hold several currencies) and the user's time zone."""
+        return {"model": model._name, "groups": groups, "count": len(groups),
+                "currency": analytics.currency_of(model, measures, groups), "timezone": user_tz(model.env).zone}
+
     @mcp_tool(
         "aggregate", "Aggregate records",
         "Totals per group computed by the database: use it instead of reading many records.",
@@ -70,8 +77,7 @@ class McpToolsAnalytics(models.AbstractModel):
                                          "order of names it may not read.", field=hidden[0]))
         groups = analytics.grouped(model, domain, groupby, measures, having, order, args.get("limit"),
                                args.get("offset") or 0, split_currency=True)
-        return {"model": model._name, "groups": groups, "count": len(groups),
-                "currency": analytics.currency_of(model, measures, groups), "timezone": user_tz(model.env).zone}
+        return self._groups_result(analytics, model, measures, groups)
 
     @mcp_tool(
         "top_n", "Top N",
@@ -94,8 +100,7 @@ class McpToolsAnalytics(models.AbstractModel):
                                split_currency=True)
         for rank, group in enumerate(groups, start=1):
             group["rank"] = rank
-        return {"model": model._name, "groups": groups, "count": len(groups),
-                "currency": analytics.currency_of(model, measures, groups), "timezone": user_tz(model.env).zone}
+        return self._groups_result(analytics, model, measures, groups)
 
     @mcp_tool(
         "pivot", "Pivot table",

@@ -3,7 +3,7 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib.ip_rules import IpRuleError, parse_networks
+from ..lib.ip_rules import check_networks
 from ..lib.settings import default
 
 # An origin as browsers send it: scheme, host and optional port; no path, no trailing slash needed.
@@ -171,8 +171,4 @@ class ResConfigSettings(models.TransientModel):
     @api.constrains("mcp_ip_allow", "mcp_ip_deny")
     def _check_mcp_networks(self):
         for settings in self:
-            for text in (settings.mcp_ip_allow, settings.mcp_ip_deny):
-                try:
-                    parse_networks(text)
-                except IpRuleError as exc:
-                    raise ValidationError(str(exc)) from None
+            check_networks(settings.mcp_ip_allow, settings.mcp_ip_deny)

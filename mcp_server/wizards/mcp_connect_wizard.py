@@ -4,6 +4,8 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
+from ..lib.actions import dialog_action
+
 KEY_PLACEHOLDER = "<YOUR_MCP_KEY>"
 CLIENTS = ("claude", "chatgpt", "claude_code", "cursor", "vscode", "gemini", "inspector", "n8n")
 
@@ -52,14 +54,7 @@ class McpConnectWizard(models.TransientModel):
     def action_open(self, secret=None, key=None):
         """Open the wizard on a saved record, so every value is computed before it is shown."""
         wizard = self.create({"secret": secret, "key_id": key.id if key else False})
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Your new MCP key") if secret else _("Connect a client"),
-            "res_model": self._name,
-            "res_id": wizard.id,
-            "view_mode": "form",
-            "target": "new",
-        }
+        return dialog_action(wizard, _("Your new MCP key") if secret else _("Connect a client"))
 
     @api.depends("secret")
     @api.depends_context("uid")

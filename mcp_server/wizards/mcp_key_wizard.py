@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib.actions import dialog_action
+
 
 class McpKeyWizard(models.TransientModel):
     """Generate or rotate a key; the secret is then shown once, with the configuration of every client."""
@@ -68,11 +70,4 @@ class McpKeyWizard(models.TransientModel):
         return self.env["mcp.connect.wizard"].action_open(secret=secret, key=self.key_id)
 
     def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": _("Rotate MCP key") if self.mode == "rotate" else _("Generate an MCP key"),
-        }
+        return dialog_action(self, _("Rotate MCP key") if self.mode == "rotate" else _("Generate an MCP key"))

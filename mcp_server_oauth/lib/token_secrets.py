@@ -7,6 +7,8 @@ only the SHA-256 of a secret (high entropy needs no slow KDF) and a short prefix
 import hashlib
 import secrets
 
+from odoo.tools import SQL
+
 OAUTH_MARKER = "mcpo_"
 ACCESS_MARKER = "mcpo_at_"
 REFRESH_MARKER = "mcpo_rt_"
@@ -27,3 +29,12 @@ def hash_secret(secret):
 
 def new_client_id():
     return CLIENT_ID_MARKER + secrets.token_urlsafe(18)
+
+
+def add_hash_column(cr, table, column):
+    """Add ``column`` (varchar, not an ORM field: never read or exported through the ORM) to ``table``
+    for the SHA-256 of its secrets, with the unique index ``<table>_hash_uniq`` that finds one in a lookup."""
+    cr.execute(SQL("ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s varchar",
+                   SQL.identifier(table), SQL.identifier(column)))
+    cr.execute(SQL("CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s)", SQL.identifier("%s_hash_uniq" % table),
+                   SQL.identifier(table), SQL.identifier(column)))

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..lib.token_secrets import CODE_MARKER, MAX_SECRET_LENGTH, hash_secret
+from ..lib.token_secrets import CODE_MARKER, MAX_SECRET_LENGTH, add_hash_column, hash_secret
 
 CODE_LIFETIME = timedelta(minutes=10)
 EXPIRED_CODE_RETENTION = timedelta(days=1)
@@ -31,9 +31,7 @@ class McpOauthCode(models.Model):
                                help="The connection created when the code was exchanged.")
 
     def init(self):
-        self.env.cr.execute(SQL("ALTER TABLE mcp_oauth_code ADD COLUMN IF NOT EXISTS code_hash varchar"))
-        self.env.cr.execute(SQL(
-            "CREATE UNIQUE INDEX IF NOT EXISTS mcp_oauth_code_hash_uniq ON mcp_oauth_code (code_hash)"))
+        add_hash_column(self.env.cr, self._table, "code_hash")
 
     @api.model
     def _store(self, code, values):

@@ -248,14 +248,8 @@ class McpOauthServer(models.AbstractModel):
     def _token(self, httprequest, base_url, ip):
         server = self._server(base_url)
         audit = {"method": "oauth/token", "ip": ip, "started": time.perf_counter()}
-        request = None
-        try:
-            request = OdooOAuth2Request(httprequest, endpoint(base_url, TOKEN_PATH), httprequest.form)
-            reply = server.create_token_response(request)
-        except ClientMetadataError as exc:
-            reply = self._json_error(400, "invalid_client", str(exc))
-        except OAuth2Error as error:
-            reply = server.handle_error_response(request, error)
+        request, reply = self._client_endpoint(server, httprequest, base_url, TOKEN_PATH,
+                                               server.create_token_response)
         grant = request.mcp_grant if request else None
         client = server.authenticated_client
         audit.update(oauth_client_id=client and client.id, oauth_grant_id=grant and grant.id,
@@ -263,18 +257,27 @@ class McpOauthServer(models.AbstractModel):
         self._audit_reply(audit, reply)
         return reply
 
-    @api.model
-    def _revoke_token(self, httprequest, base_url, ip):
-        server = self._server(base_url)
-        audit = {"method": "oauth/revoke", "ip": ip, "started": time.perf_counter()}
+    def _client_endpoint(self, server, httprequest, base_url, path, respond):
+        """``(request, reply)`` of a form-encoded client endpoint at ``path``: ``respond(request)`` answers;
+        a client metadata document that cannot be used or an OAuth error gives its JSON error reply
+        (``request`` is None when the request itself could not be read)."""
         request = None
         try:
-            request = OdooOAuth2Request(httprequest, endpoint(base_url, REVOKE_PATH), httprequest.form)
-            reply = server.create_endpoint_response("revocation", request)
+            request = OdooOAuth2Request(httprequest, endpoint(base_url, path), httprequest.form)
+            reply = respond(request)
         except ClientMetadataError as exc:
             reply = self._json_error(400, "invalid_client", str(exc))
         except OAuth2Error as error:
             reply = server.handle_error_response(request, error)
+        return request, reply
+
+    @api.model
+    def _revoke_token(self, httprequest, base_url, ip):
+        server = self._server(base_url)
+        audit = {"method": "oauth/revoke", "ip": ip, "started": time.perf_counter()}
+        _request, reply = self._client_endpoint(
+            server, httprequest, base_url, REVOKE_PATH,
+            lambda request: server.create_endpoint_response("revocation", request))
         if reply.status != 200:
             # Successful revocations are audited by the grant or token they revoked.
             client = server.authenticated_client

@@ -5,7 +5,14 @@ from odoo.addons.mcp_server.lib.credential import Credential
 from odoo.tools import SQL
 
 from ..lib.credential_kind import OAUTH_CACHE, OAUTH_KIND
-from ..lib.token_secrets import ACCESS_MARKER, MAX_SECRET_LENGTH, PREFIX_LENGTH, REFRESH_MARKER, hash_secret
+from ..lib.token_secrets import (
+    ACCESS_MARKER,
+    MAX_SECRET_LENGTH,
+    PREFIX_LENGTH,
+    REFRESH_MARKER,
+    add_hash_column,
+    hash_secret,
+)
 
 # Expired tokens are deleted after this long (a used refresh token is kept until it expires, to detect reuse).
 EXPIRED_TOKEN_RETENTION = timedelta(days=1)
@@ -36,9 +43,7 @@ class McpOauthToken(models.Model):
                               help="When this refresh token was exchanged; presenting it again revokes the connection.")
 
     def init(self):
-        self.env.cr.execute(SQL("ALTER TABLE mcp_oauth_token ADD COLUMN IF NOT EXISTS token_hash varchar"))
-        self.env.cr.execute(SQL(
-            "CREATE UNIQUE INDEX IF NOT EXISTS mcp_oauth_token_hash_uniq ON mcp_oauth_token (token_hash)"))
+        add_hash_column(self.env.cr, self._table, "token_hash")
 
     # ------------------------------------------------------------------
     # Issuance

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.addons.mcp_server.lib.actions import dialog_action
 from odoo.exceptions import UserError
 
 # Callback URLs of the platforms a shared client is commonly made for.
@@ -62,11 +63,4 @@ class McpOauthClientWizard(models.TransientModel):
             "profile_id": self.profile_id.id,
         })
         self.write({"client_record_id": client.id, "client_secret": secret})
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": _("Your new OAuth client"),
-        }
+        return dialog_action(self, _("Your new OAuth client"))

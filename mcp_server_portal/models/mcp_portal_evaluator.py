@@ -130,6 +130,18 @@ class McpPortalEvaluator(models.AbstractModel):
         return name, (period_range(name, ctx.today, ctx.week_start) if name else None)
 
     @api.model
+    def _current_domain(self, ctx, model, config, current):
+        """The section's domain within the ``current`` (start, end) days, or over all time when None."""
+        return self._domain(ctx, model, config, [current] if current else [])
+
+    @api.model
+    def _with_period(self, ctx, result, name, current):
+        """``result`` (a section's figures) with the period it covers under ``period``, if it has one."""
+        if name:
+            result["period"] = ctx.format._period_info(name, current)
+        return result
+
+    @api.model
     def _grouped(self, ctx, model, domain, groupby, measures, order=None, limit=None):
         analytics = ctx.scope.analytics
         groupby = analytics.check_groupby(model, groupby)

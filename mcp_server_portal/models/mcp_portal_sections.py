@@ -22,8 +22,7 @@ class McpPortalSections(models.AbstractModel):
         kind = ctx.format._value_format(model, measure, config.get("format"))
         name, current = self._current_range(ctx, config)
         result = {"label": ctx.format._measure_label(model, measure, config.get("labels") or {}), "format": kind}
-        if name:
-            result["period"] = ctx.format._period_info(name, current)
+        self._with_period(ctx, result, name, current)
         previous = previous_range(name, ctx.today, ctx.week_start) if config.get("compare") and current else None
         if previous:
             values, _labels = self._per_range(ctx, model, config, [measure], [current, previous])
@@ -32,8 +31,7 @@ class McpPortalSections(models.AbstractModel):
             result.update(previous=before, previous_text=ctx.format._format_value(before or 0, kind, ctx.currency),
                           previous_period=ctx.format._period_info("previous", previous))
         else:
-            value = self._total(ctx, model, self._domain(ctx, model, config, [current] if current else []),
-                                measure)
+            value = self._total(ctx, model, self._current_domain(ctx, model, config, current), measure)
         result.update(value=value, text=ctx.format._format_value(value or 0, kind, ctx.currency))
         return result
 
@@ -42,22 +40,20 @@ class McpPortalSections(models.AbstractModel):
         measure, target = config["measure"], config["target"]
         kind = ctx.format._value_format(model, measure, config.get("format"))
         name, current = self._current_range(ctx, config)
-        value = self._total(ctx, model, self._domain(ctx, model, config, [current] if current else []), measure)
+        value = self._total(ctx, model, self._current_domain(ctx, model, config, current), measure)
         percent = round((value or 0) * 100.0 / target, 1)
         result = {"label": ctx.format._measure_label(model, measure, config.get("labels") or {}), "format": kind,
                   "value": value, "text": ctx.format._format_value(value or 0, kind, ctx.currency),
                   "target": target, "target_text": ctx.format._format_value(target, kind, ctx.currency),
                   "percent": percent, "percent_text": ctx.format._format_value(percent, "percent", ctx.currency),
                   "bar": max(0.0, min(percent, 100.0))}
-        if name:
-            result["period"] = ctx.format._period_info(name, current)
-        return result
+        return self._with_period(ctx, result, name, current)
 
     @api.model
     def _section_chart(self, ctx, model, config):
         groupby, measures = config["groupby"], config["measures"]
         name, current = self._current_range(ctx, config)
-        domain = self._domain(ctx, model, config, [current] if current else [])
+        domain = self._current_domain(ctx, model, config, current)
         labels = config.get("labels") or {}
         kind = ctx.format._value_format(model, measures[0], config.get("format"))
         x_spec = groupby[0]
@@ -92,14 +88,12 @@ class McpPortalSections(models.AbstractModel):
                   "x_label": ctx.format._field_label(model, x_spec, labels),
                   "labels": [ctx.format._group_label(model, x_spec, x_values[x]) for x in x_keys],
                   "datasets": datasets}
-        if name:
-            result["period"] = ctx.format._period_info(name, current)
-        return result
+        return self._with_period(ctx, result, name, current)
 
     @api.model
     def _section_table(self, ctx, model, config):
         name, current = self._current_range(ctx, config)
-        domain = self._domain(ctx, model, config, [current] if current else [])
+        domain = self._current_domain(ctx, model, config, current)
         labels = config.get("labels") or {}
         if config.get("groupby"):
             groupby, measures = config["groupby"], config["measures"]
@@ -124,9 +118,7 @@ class McpPortalSections(models.AbstractModel):
             rows = [[ctx.format._cell(model, f, row.get(f), ctx.currency, ctx.tz.zone) for f in fields_]
                     for row in records_data]
         result = {"columns": columns, "rows": rows}
-        if name:
-            result["period"] = ctx.format._period_info(name, current)
-        return result
+        return self._with_period(ctx, result, name, current)
 
     @api.model
     def _section_comparison(self, ctx, model, config):
@@ -137,7 +129,7 @@ class McpPortalSections(models.AbstractModel):
         if config.get("compare_values"):
             spec = groupby[0]
             field_name = spec.split(":")[0]
-            domain = expression.AND([self._domain(ctx, model, config, [current] if current else []),
+            domain = expression.AND([self._current_domain(ctx, model, config, current),
                                      [(field_name, "in", config["compare_values"])]])
             groups = {group_key(g[spec]): g for g in self._grouped(ctx, model, domain, groupby, measures)}
             pair = [groups.get(value, {}) for value in config["compare_values"]]
@@ -176,7 +168,7 @@ class McpPortalSections(models.AbstractModel):
     @api.model
     def _section_timeline(self, ctx, model, config):
         name, current = self._current_range(ctx, config)
-        domain = self._domain(ctx, model, config, [current] if current else [])
+        domain = self._current_domain(ctx, model, config, current)
         date_field, title_field = config["date_field"], config["title_field"]
         names = [date_field, title_field] + ([config["description_field"]] if config.get("description_field")
                                              else [])
@@ -197,14 +189,12 @@ class McpPortalSections(models.AbstractModel):
                                                         ctx.tz.zone)["text"]
             events.append(event)
         result = {"events": events}
-        if name:
-            result["period"] = ctx.format._period_info(name, current)
-        return result
+        return self._with_period(ctx, result, name, current)
 
     @api.model
     def _section_metric_grid(self, ctx, model, config):
         name, current = self._current_range(ctx, config)
-        domain = self._domain(ctx, model, config, [current] if current else [])
+        domain = self._current_domain(ctx, model, config, current)
         labels = config.get("labels") or {}
         if config.get("metrics"):
             metrics = config["metrics"]
@@ -224,15 +214,13 @@ class McpPortalSections(models.AbstractModel):
             tiles = [{"label": ctx.format._group_label(model, spec, g[spec]), "value": g[measure],
                       "text": ctx.format._format_value(g[measure] or 0, kind, ctx.currency)} for g in groups]
         result = {"metrics": tiles}
-        if name:
-            result["period"] = ctx.format._period_info(name, current)
-        return result
+        return self._with_period(ctx, result, name, current)
 
     @api.model
     def _section_heatmap(self, ctx, model, config):
         date_field, measure = config["date_field"], config["measure"]
         name, current = self._current_range(ctx, config)
-        domain = self._domain(ctx, model, config, [current] if current else [])
+        domain = self._current_domain(ctx, model, config, current)
         day_spec, hour_spec = "%s:day_of_week" % date_field, "%s:hour_number" % date_field
         groups = self._grouped(ctx, model, domain, [day_spec, hour_spec], [measure])
         grid = [[0] * 24 for _day in range(7)]
@@ -250,6 +238,4 @@ class McpPortalSections(models.AbstractModel):
         result = {"label": ctx.format._measure_label(model, measure, config.get("labels") or {}),
                   "hours": ["%02d" % hour for hour in range(24)], "rows": rows, "max": top,
                   "max_text": ctx.format._format_value(top, kind, ctx.currency), "timezone": ctx.tz.zone}
-        if name:
-            result["period"] = ctx.format._period_info(name, current)
-        return result
+        return self._with_period(ctx, result, name, current)
