@@ -1,14 +1,17 @@
 """Agent JSON values to Odoo values for create and write, checked against the policy (mixed into RecordAccess)."""
 import base64
 import datetime
+import json
 
 import pytz
 
-from odoo import _
+from odoo import _, _lt
 from odoo.exceptions import AccessError
 
 from ..lib.answer_format import quote_input
 from ..lib.jsonrpc import ToolError
+
+SCALAR_TYPES = {"integer": _lt("an integer"), "float": _lt("a number"), "monetary": _lt("an amount (a number)")}
 
 
 class ValueConversion:
@@ -54,6 +57,13 @@ class ValueConversion:
             if value not in allowed:
                 raise ToolError(_("Field %(field)s takes one of: %(values)s.", field=field.name,
                                   values=", ".join(map(str, allowed))))
+        if field.type in SCALAR_TYPES:
+            try:
+                field.convert_to_cache(value, model.browse())
+            except (ValueError, TypeError):
+                raise ToolError(_("Field %(field)s takes %(kind)s, not %(value)s.", field=field.name,
+                                  kind=SCALAR_TYPES[field.type],
+                                  value=quote_input(json.dumps(value, ensure_ascii=False), 80))) from None
         return value
 
     def resolve_ids(self, model, field, values):

@@ -307,6 +307,18 @@ class TestRecordTools(McpCase):
         self.alice.invalidate_recordset()
         self.assertEqual(self.alice.type, "invoice")
 
+    def test_numbers_of_the_wrong_kind_are_tool_errors_and_nothing_is_written(self):
+        count = self.env["res.partner"].search_count([])
+        self.tool_error(self.secret_full, "create", {"model": "res.partner", "values": {"name": "N", "color": "x"}},
+                        'Field color takes an integer, not "x".')
+        self.tool_error(self.secret_full, "write", {"model": "res.partner", "ids": [self.alice.id],
+                                                    "values": {"partner_latitude": "north"}},
+                        'Field partner_latitude takes a number, not "north".')
+        self.assertEqual(self.env["res.partner"].search_count([]), count)
+        self.tool_ok(self.secret_full, "write", {"model": "res.partner", "ids": [self.alice.id],
+                                                 "values": {"color": 3}})
+        self.assertEqual(self.alice.color, 3)
+
     def test_invalid_values(self):
         self.tool_error(self.secret_full, "create", {"model": "res.partner", "values": {}}, "empty")
         self.tool_error(self.secret_full, "write", {"model": "res.partner", "ids": [self.acme.id],
