@@ -61,6 +61,9 @@ class TestIndexing(TransactionCase):
         with self.assertRaises(AccessError):
             document.with_user(mcp_admin).read(["chunk_ids"])
         self.assertEqual(document.with_user(mcp_admin).read(["state"])[0]["state"], "done", "status stays visible")
+        form = self.Document.with_user(mcp_admin).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("chunk_ids", form)
+        self.assertNotIn('name="text"', form)
         system = new_test_user(self.env, login="mcp_system_admin", groups="base.group_user,base.group_system")
         self.assertIn("250000", document.with_user(system).text)
         self.assertTrue(self.env["mcp.knowledge.chunk"].with_user(system).search([("document_id", "=", document.id)]))
