@@ -6,6 +6,9 @@ every 15 minutes and on demand) reads it, one document per transaction: ``done``
 chunks) or ``failed`` with the reason. The Re-index button reads documents at once. Deleting the
 attachment deletes the document and its chunks (cascade); a document whose record was archived or
 deleted is dropped by the cron.
+
+The index is read as superuser, whatever record rules say: MCP Administrators see the documents' status;
+their text and chunks are for Settings administrators only (field groups, chunk access rights).
 """
 import logging
 
@@ -40,8 +43,9 @@ class McpKnowledgeDocument(models.Model):
     indexed_at = fields.Datetime(string="Last indexed", readonly=True)
     ts_config = fields.Char(string="Language", readonly=True,
                             help="PostgreSQL text-search configuration the document was indexed with.")
-    text = fields.Text(string="Extracted text", readonly=True, prefetch=False)
-    chunk_ids = fields.One2many("mcp.knowledge.chunk", "document_id", readonly=True)
+    # The content of documents of any record: only for those who may read every record (Settings admins).
+    text = fields.Text(string="Extracted text", readonly=True, prefetch=False, groups="base.group_system")
+    chunk_ids = fields.One2many("mcp.knowledge.chunk", "document_id", readonly=True, groups="base.group_system")
 
     _sql_constraints = [("attachment_unique", "unique(attachment_id)", "An attachment is indexed once.")]
 

@@ -7,7 +7,9 @@
 * semantic: cosine similarity of embeddings (``mcp.knowledge.embedding``);
 * hybrid: keyword and semantic lists fused by reciprocal rank (``1 / (60 + rank)`` summed).
 
-The caller filters the candidates through the key's access and pages on until it has enough.
+The caller filters the candidates through the key's access and pages on until it has enough. Hybrid
+ranks are taken among the passages the key may see (``keep``): a rank counted among every passage
+would tell, through the score, how many better passages of documents out of reach exist.
 """
 import difflib
 import re
@@ -21,6 +23,7 @@ HEADLINE_OPTIONS = "MaxWords=40, MinWords=15, StartSel=**, StopSel=**, MaxFragme
 SNIPPET_CHARS = 240
 RRF_K = 60
 RANK_CAP = 1000
+MAX_DEPTH = 5000
 WORD = re.compile(r"\w+")
 PERCENT = SQL("%%")  # a literal % (pg_trgm's <% operator) inside composed SQL
 
@@ -34,6 +37,18 @@ def fuse(rankings):
             rows[row[0]] = row[:4]
     order = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], chunk_id))
     return [(*rows[chunk_id], scores[chunk_id]) for chunk_id in order]
+
+
+def visible_prefix(fetch, keep, want):
+    """The first ``want`` rows of ``fetch(limit, offset)`` that ``keep`` (rows -> rows) passes, read
+    deeper while too few passed (down to ``MAX_DEPTH`` candidates)."""
+    depth = max(want, 1)
+    while True:
+        rows = fetch(depth, 0)
+        kept = keep(rows)
+        if len(kept) >= want or len(rows) < depth or depth >= MAX_DEPTH:
+            return kept[:want]
+        depth = min(depth * 2, MAX_DEPTH)
 
 
 class McpKnowledgeSearch(models.AbstractModel):
@@ -62,9 +77,10 @@ class McpKnowledgeSearch(models.AbstractModel):
         return SQL(" AND ").join(terms)
 
     @api.model
-    def _fetcher(self, mode, query, res_model, res_id, any_word):
+    def _fetcher(self, mode, query, res_model, res_id, any_word, keep=None):
         """``fetch(limit, offset)`` answering candidate rows of ``mode``, best first (the query embedded once);
-        in keyword mode ``fetch.stats["capped"]`` tells that the query matched more chunks than were ranked."""
+        in keyword mode ``fetch.stats["capped"]`` tells that the query matched more chunks than were ranked.
+        ``keep`` (rows -> the rows the caller may show) ranks hybrid candidates among visible ones only."""
         if mode == "fuzzy":
             return lambda limit, offset: self._fuzzy_candidates(query, res_model, res_id, limit, offset)
         if mode == "keyword":
@@ -78,11 +94,17 @@ class McpKnowledgeSearch(models.AbstractModel):
         if mode == "semantic":
             return lambda limit, offset: Embedding._semantic_candidates(vector, filters, limit, offset)
 
+        keep = keep or (lambda rows: rows)
+
         def hybrid(limit, offset):
             depth = offset + limit
-            keyword = self._keyword_candidates(query, res_model, res_id, depth, 0) \
-                or self._keyword_candidates(query, res_model, res_id, depth, 0, any_word=True)
-            return fuse([keyword, Embedding._semantic_candidates(vector, filters, depth, 0)])[offset:depth]
+            keyword = visible_prefix(
+                lambda size, start: self._keyword_candidates(query, res_model, res_id, size, start), keep, depth) \
+                or visible_prefix(lambda size, start: self._keyword_candidates(
+                    query, res_model, res_id, size, start, any_word=True), keep, depth)
+            semantic = visible_prefix(
+                lambda size, start: Embedding._semantic_candidates(vector, filters, size, start), keep, depth)
+            return fuse([keyword, semantic])[offset:depth]
         return hybrid
 
     @api.model

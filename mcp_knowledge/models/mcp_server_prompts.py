@@ -16,11 +16,18 @@ def _knowledge_prompt():
 class McpServerPrompts(models.AbstractModel):
     _inherit = "mcp.server"
 
+    def _knowledge_prompt_available(self, call):
+        """Offered only to keys that may call search_knowledge, the tool the prompt tells to use."""
+        registry = self.env["mcp.tool.registry"]
+        spec = registry._catalog().get("search_knowledge")
+        return bool(spec) and registry._tool_available(spec, call)
+
     def _prompt_descriptions(self, call):
-        return [*super()._prompt_descriptions(call), _knowledge_prompt()]
+        prompts = super()._prompt_descriptions(call)
+        return [*prompts, _knowledge_prompt()] if self._knowledge_prompt_available(call) else prompts
 
     def _rpc_prompts_get(self, params, call):
-        if params.get("name") != PROMPT_NAME:
+        if params.get("name") != PROMPT_NAME or not self._knowledge_prompt_available(call):
             return super()._rpc_prompts_get(params, call)
         arguments = params.get("arguments") or {}
         if not isinstance(arguments, dict) or not isinstance(arguments.get("question"), str) \

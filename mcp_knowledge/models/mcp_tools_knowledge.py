@@ -92,13 +92,15 @@ class McpToolsKnowledge(models.AbstractModel):
         """``(rows, exhausted, capped)``: up to ``limit`` readable candidate rows, best first, whether every
         candidate was examined (fetched in growing pages, each filtered through the key's access), and
         whether keyword ranking was capped (see ``_keyword_candidates``)."""
+        def keep(rows):
+            readable = self._knowledge_readable(call, rows)
+            return [row for row in rows if row[1] in readable]
         fetch = self.env["mcp.knowledge.search"]._fetcher(mode, args["query"], args.get("model"), args.get("record"),
-                                                          any_word)
+                                                          any_word, keep)
         found, offset, page_size = [], 0, max(limit * 4, 40)
         while offset < MAX_SCANNED:
             rows = fetch(page_size, offset)
-            readable = self._knowledge_readable(call, rows)
-            found.extend(row for row in rows if row[1] in readable)
+            found.extend(keep(rows))
             if len(found) >= limit or len(rows) < page_size:
                 return found[:limit], True, bool(getattr(fetch, "stats", {}).get("capped"))
             offset += page_size

@@ -1,5 +1,6 @@
 """The index's lifecycle: queued on create and change, indexed by the cron, failures with a reason,
 Settings limits, and chunks removed with their attachment or record."""
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .files import pdf_bytes
@@ -44,6 +45,28 @@ class TestIndexing(TransactionCase):
         attachment.raw = b"New terms."
         self.assertEqual(document.state, "queued")
         self.assertEqual(self.chunk_count(attachment), 0)
+
+    def test_index_content_is_for_settings_administrators_only(self):
+        # The index is built as superuser: an MCP Administrator who may not read every record must not read
+        # documents' text through the ORM (/web/dataset/call_kw), whatever the record rules hide from them.
+        secret = self.env["res.partner"].create({"name": "Hidden Co", "is_company": True})
+        document = self.document(self.attach("payroll.txt", b"Salary of the director: 250000.", record=secret))
+        document._index_documents()
+        mcp_admin = new_test_user(self.env, login="mcp_admin_not_system",
+                                  groups="base.group_user,mcp_server.group_mcp_admin")
+        with self.assertRaises(AccessError):
+            self.env["mcp.knowledge.chunk"].with_user(mcp_admin).search_read([], ["content"])
+        with self.assertRaises(AccessError):
+            document.with_user(mcp_admin).read(["text"])
+        with self.assertRaises(AccessError):
+            document.with_user(mcp_admin).read(["chunk_ids"])
+        self.assertEqual(document.with_user(mcp_admin).read(["state"])[0]["state"], "done", "status stays visible")
+        form = self.Document.with_user(mcp_admin).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("chunk_ids", form)
+        self.assertNotIn('name="text"', form)
+        system = new_test_user(self.env, login="mcp_system_admin", groups="base.group_user,base.group_system")
+        self.assertIn("250000", document.with_user(system).text)
+        self.assertTrue(self.env["mcp.knowledge.chunk"].with_user(system).search([("document_id", "=", document.id)]))
 
     def test_language_of_the_record(self):
         self.env["res.lang"]._activate_lang("fr_FR")

@@ -140,3 +140,10 @@ class TestSearchKnowledge(McpCase):
         self.assertIn("read_attachment", text)
         error = self.rpc_error(self.secret_full, "prompts/get", {"name": "answer_from_documents", "arguments": {}})
         self.assertEqual(error["code"], -32602)
+        # A key that may not call search_knowledge is not offered the prompt that tells to call it.
+        self.profile_full.tool_ids = self.env["mcp.tool"].search([("name", "=", "search_read")])
+        prompts = {p["name"] for p in self.rpc(self.secret_full, "prompts/list")["prompts"]}
+        self.assertNotIn("answer_from_documents", prompts)
+        error = self.rpc_error(self.secret_full, "prompts/get", {
+            "name": "answer_from_documents", "arguments": {"question": "What is the late payment interest?"}})
+        self.assertIn("answer_from_documents", error["message"])

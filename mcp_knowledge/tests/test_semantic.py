@@ -64,6 +64,17 @@ class TestSemanticSearch(McpCase):
         # Best in both lists: 1/61 + 1/61.
         self.assertAlmostEqual(answer["results"][0]["score"], round(2 / 61, 4), places=4)
 
+    def test_hybrid_score_does_not_count_passages_out_of_reach(self):
+        # alice-note (outside the key's domain) ranks above acme-terms in both lists for the full key: the
+        # score of acme-terms for the narrowed key must not tell that better passages exist elsewhere.
+        full = self.tool_ok(self.secret_full, "search_knowledge", {
+            "query": "late payment interest", "mode": "hybrid", "limit": 3})
+        self.assertEqual(full["results"][0]["attachment"]["name"], "alice-note.txt")
+        narrowed = self.tool_ok(self.secret_companies, "search_knowledge", {
+            "query": "late payment interest", "mode": "hybrid", "limit": 1})
+        self.assertEqual(narrowed["results"][0]["attachment"]["name"], "acme-terms.txt")
+        self.assertAlmostEqual(narrowed["results"][0]["score"], round(2 / 61, 4), places=4)
+
     def test_semantic_without_a_provider_says_so(self):
         self.env["ir.config_parameter"].set_param("mcp_knowledge.embedding_provider_id", "")
         self.tool_error(self.secret_full, "search_knowledge", {"query": "late", "mode": "semantic"},

@@ -72,15 +72,23 @@ class McpModuleBuild(models.Model):
         return base64.b64decode(self.zip_file)
 
     def _write_to(self, folder):
-        """Put the build's module folder under ``folder``, replacing a previous version whole."""
+        """Put the build's module folder under ``folder``, replacing a previous version whole.
+
+        The files written are rendered again from the build's specification (which the installer has just
+        validated), never taken from the stored ZIP: what is installed is only ever what a spec renders.
+        """
         self.ensure_one()
+        spec = json.loads(self.spec_json)
+        if spec.get("name") != self.name:
+            raise UserError(_("The build's specification names %(spec)s, not %(name)s: build it again.",
+                              spec=str(spec.get("name"))[:60], name=self.name))
         target = os.path.join(folder, self.name)
         if os.path.exists(target) and not made_by_builder(target):
             raise UserError(_("%s already exists in the generated modules folder and was not installed by the "
                               "module builder: remove it or choose another name.", target))
         staging = tempfile.mkdtemp(prefix=".%s-" % self.name, dir=folder)
         try:
-            with zipfile.ZipFile(io.BytesIO(self._zip_bytes())) as archive:
+            with zipfile.ZipFile(io.BytesIO(zip_module(self.name, module_files(spec)))) as archive:
                 for info in archive.infolist():
                     parts = info.filename.split("/")
                     if parts[0] != self.name or ".." in parts or info.filename.startswith("/"):

@@ -1,13 +1,15 @@
 """The generated modules folder: on the addons path, writable, apart from Odoo and installed modules."""
+import base64
 import os
 import shutil
 import tempfile
 
 import odoo
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.module import get_module_path
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
+from ..lib.builder import zip_module
 from ..lib.folder import folder_problem
 from .common import two_model_spec
 
@@ -60,3 +62,28 @@ class TestFolder(TransactionCase):
         os.makedirs(target)
         with self.assertRaises(UserError):
             build._write_to(folder)
+
+    def test_only_what_the_spec_renders_is_written(self):
+        # The stored ZIP is for review; a ZIP changed after the build (here as superuser) is never installed.
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder)
+        spec, _errors = self.env["mcp.module.installer"]._validate(two_model_spec())
+        build = self.env["mcp.module.build"]._create_from_spec(spec, False)
+        planted = zip_module("equipment_loans", {"__init__.py": "import os\nos.system('touch /tmp/owned')\n"})
+        build.zip_file = base64.b64encode(planted)
+        target = build._write_to(folder)
+        with open(os.path.join(target, "__init__.py"), encoding="utf-8") as init:
+            self.assertNotIn("os.system", init.read())
+        self.assertTrue(os.path.isfile(os.path.join(target, "models", "equipment_loan.py")))
+
+    def test_builds_are_read_only_for_mcp_administrators(self):
+        # An MCP Administrator who is not a Settings administrator cannot change what an admin installs later.
+        spec, _errors = self.env["mcp.module.installer"]._validate(two_model_spec())
+        build = self.env["mcp.module.build"]._create_from_spec(spec, False)
+        mcp_admin = new_test_user(self.env, login="mcp_admin_builds",
+                                  groups="base.group_user,mcp_server.group_mcp_admin")
+        for record, values in ((build, {"spec_json": "{}"}), (build, {"zip_file": base64.b64encode(b"x")}),
+                               (build.generated_module_id, {"name": "sale"})):
+            with self.assertRaises(AccessError):
+                record.with_user(mcp_admin).write(values)
+        self.assertTrue(build.with_user(mcp_admin).read(["spec_hash"]))

@@ -11,8 +11,25 @@ from odoo.tools import SQL
 # The names of the versions, and what bumps them.
 ACCESS = "access"          # access profiles and their rules
 KEYS = "keys"              # MCP keys and Odoo API keys
-# Per cursor: the versions read in this transaction, until it bumps one (then always read again).
+# Per cursor: the versions read in this transaction, until it bumps one (then always read again). A cursor
+# outlives its transactions (cron runs, job runners commit between units of work): the memo goes at commit
+# and rollback, so that the next transaction reads the versions again.
 _MEMO = "mcp_cache_versions"
+_MEMO_KEYS = (_MEMO, _MEMO + ".bumped", _MEMO + ".hooked")
+
+
+def _forget_memo(cache):
+    for key in _MEMO_KEYS:
+        cache.pop(key, None)
+
+
+def _memo_until_transaction_ends(cr):
+    """Have the cursor forget the memo when the transaction commits or rolls back."""
+    cache = cr.cache  # the dict itself: closing a cursor drops its ``cache`` attribute, then rolls back
+    if not cache.get(_MEMO + ".hooked"):
+        cache[_MEMO + ".hooked"] = True
+        cr.postcommit.add(lambda: _forget_memo(cache))
+        cr.postrollback.add(lambda: _forget_memo(cache))
 
 
 class McpCacheVersion(models.AbstractModel):
@@ -36,6 +53,7 @@ class McpCacheVersion(models.AbstractModel):
             versions = dict(self.env.cr.fetchall())
             if not cache.get(_MEMO + ".bumped"):
                 cache[_MEMO] = versions
+                _memo_until_transaction_ends(self.env.cr)
         return versions.get(name, 0)
 
     @api.model
@@ -48,6 +66,7 @@ class McpCacheVersion(models.AbstractModel):
         # A savepoint may roll the bump back: this transaction reads its versions from the database from now on.
         self.env.cr.cache.pop(_MEMO, None)
         self.env.cr.cache[_MEMO + ".bumped"] = True
+        _memo_until_transaction_ends(self.env.cr)
 
 
 class McpCachedConfiguration(models.AbstractModel):

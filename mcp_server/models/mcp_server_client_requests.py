@@ -122,13 +122,24 @@ class McpServerClientRequests(models.AbstractModel):
 
     @staticmethod
     def _run_again(registry, uid, context, call, method, params, log_payloads):
-        """Run the request again, with the client's answers, in a transaction of its own; audited."""
+        """Run the request again, with the client's answers, in a transaction of its own; audited.
+
+        The wait may last minutes: the credential is checked again and its profile read as it is now, as for
+        approvals and background jobs (a key revoked meanwhile runs nothing)."""
         with registry.cursor() as cr:
             env = api.Environment(cr, uid, context)
             server = env["mcp.server"]
-            call.policy = env["mcp.access.policy"]._load(call.credential.profile_id)
             audit = {"method": method, "key_id": call.credential.key_id, "user_id": uid,
                      "session_id": call.session_id, "status": "success"}
+            if not env["ir.http"]._mcp_credential_active(env, call.credential):
+                response = jsonrpc.error_response(call.request_id, JsonRpcError(jsonrpc.INVALID_REQUEST, _(
+                    "The key or connection was revoked or expired while waiting for the client's answer: "
+                    "nothing was run.")))
+                audit.update(status="denied", error="credential no longer active", response=response)
+                env["mcp.audit.log"].sudo()._log(audit, log_payloads=log_payloads)
+                return response
+            call.credential = call.credential.with_profile(env["ir.http"]._mcp_current_profile_id(env, call.credential))
+            call.policy = env["mcp.access.policy"]._load(call.credential.profile_id)
             try:
                 result = server._dispatch(method, params, call, {})
                 response = jsonrpc.result_response(call.request_id, result)

@@ -1,10 +1,13 @@
 """The typed credential, precise cache invalidation and the single table of settings."""
 import json
+from contextlib import closing
 
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import TransactionCase, tagged
 
 from ..lib import settings as settings_table
 from ..lib.credential import Credential
+from ..models.mcp_cache_version import ACCESS
 from .common import McpCase
 
 
@@ -42,6 +45,26 @@ class TestCredential(TransactionCase):
         for ref, user_id in (("odoo_apikey:3:5", 2), ("mcp_key:x", 2), ("mcp_key:4:5", 2), ("nobody:4", 2),
                              ("mcp_key:4", None), ("", 2), (None, 2)):
             self.assertIsNone(Credential.from_ref(ref, user_id), ref)
+
+
+@tagged("post_install", "-at_install")
+class TestCacheVersionLifetime(TransactionCase):
+    def test_a_cursor_reads_the_versions_again_in_its_next_transaction(self):
+        """A cron or job runner keeps its cursor across commits: a profile narrowed meanwhile (a new access
+        version) applies to its next unit of work, not only to the next HTTP request."""
+        db = sql_db.db_connect(self.env.cr.dbname)
+        with closing(db.cursor()) as worker, closing(db.cursor()) as admin:
+            versions = api.Environment(worker, SUPERUSER_ID, {})["mcp.cache.version"]
+            for end_transaction in (worker.commit, worker.rollback):
+                before = versions._current(ACCESS)
+                end_transaction()
+                api.Environment(admin, SUPERUSER_ID, {})["mcp.cache.version"]._bump(ACCESS)
+                admin.commit()
+                self.assertNotEqual(versions._current(ACCESS), before, end_transaction.__name__)
+                # Within one transaction the version is read once.
+                queries = worker.sql_log_count
+                versions._current(ACCESS)
+                self.assertEqual(worker.sql_log_count, queries)
 
 
 @tagged("post_install", "-at_install")

@@ -37,6 +37,10 @@ class IrHttp(models.AbstractModel):
             grant = env["mcp.oauth.grant"].sudo().browse(credential.grant_id).exists()
             if not grant:
                 return None
-            profile = env["mcp.oauth.server"]._profile_for(grant.client_id.profile_id.id, tuple(grant.scope.split()))
+            # Never more than the token that made the call carried (a refresh may narrow the scopes of a grant);
+            # credentials recorded without scopes act with the grant's.
+            scopes = tuple(scope for scope in grant.scope.split()
+                           if not credential.scopes or scope in credential.scopes)
+            profile = env["mcp.oauth.server"]._profile_for(grant.client_id.profile_id.id, scopes)
             return profile.id if profile else None
         return super()._mcp_current_profile_id(env, credential)

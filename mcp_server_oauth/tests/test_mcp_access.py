@@ -75,6 +75,18 @@ class TestMcpAccess(OAuthCase):
         grant.unlink()
         self.assertIsNone(current(self.env, Credential.from_recorded(recorded.recorded())))
 
+    def test_delayed_calls_keep_the_narrower_scopes_of_their_token(self):
+        """A token refreshed with fewer scopes than its connection: its approvals, jobs and answered
+        requests never run under the profile of the connection's wider scopes."""
+        client_id, body = self.tokens(scope="mcp:read mcp:write")
+        response = self.refresh(client_id, body["refresh_token"], scope="mcp:read")
+        self.assertEqual(response.status_code, 200, response.text)
+        credential, reason = self.env["mcp.oauth.token"]._authenticate_access(response.json()["access_token"],
+                                                                              self.resource)
+        self.assertEqual((credential.scopes, credential.profile_id), (("mcp:read",), self.profile_read.id), reason)
+        recorded = Credential.from_recorded(credential.recorded())
+        self.assertEqual(self.env["ir.http"]._mcp_current_profile_id(self.env, recorded), self.profile_read.id)
+
     def test_insufficient_scope(self):
         _client_id, body = self.tokens(scope="mcp:read")
         after = self.last_audit_id()
