@@ -63,7 +63,8 @@ class TestTranslations(TransactionCase):
 
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sdfr]|\{\w*\}")
-OUR_ADDONS = ("mcp_server", "mcp_server_oauth", "mcp_server_portal", "mcp_ai_engine", "mcp_web_notify")
+OUR_ADDONS = ("mcp_server", "mcp_server_oauth", "mcp_server_portal", "mcp_ai_engine", "mcp_web_notify",
+              "mcp_knowledge", "mcp_module_builder")
 
 
 @tagged("post_install", "-at_install")
