@@ -35,6 +35,9 @@ from . import mcp_job_mixin
 from . import mcp_job
 from . import mcp_job_result
 from . import mcp_tools_jobs
+from . import mcp_vocabulary_term
+from . import mcp_tools_vocabulary
+from . import mcp_tools_mail_templates
 from . import mcp_tool
 from . import mcp_approval_request
 from . import mcp_rate_limiter

@@ -7,7 +7,7 @@ from odoo.tools import html2plaintext
 
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError, ToolError
-from ..services import RecordAccess
+from ..services import RecordAccess, Vocabulary
 
 MAX_COMPLETIONS = 100
 MAX_MESSAGES = 10
@@ -24,6 +24,11 @@ def _prompt_definitions():
          "description": _("Summarise one record with its recent chatter messages."),
          "arguments": [{"name": "model", "description": _("Technical model name"), "required": True},
                        {"name": "record_id", "description": _("Record id"), "required": True}]},
+        {"name": "find_by_term", "title": _("Find records by a business term"),
+         "description": _("List the records a business word names here (a customer, an open deal), as the "
+                          "administrators defined it for this company (resolve_term)."),
+         "arguments": [{"name": "term", "description": _("Business term, e.g. customer"), "required": True},
+                       {"name": "question", "description": _("What to find out about them"), "required": False}]},
     ]
 
 
@@ -108,11 +113,31 @@ class McpServerPrompts(models.AbstractModel):
         argument = params.get("argument") or {}
         if not isinstance(ref, dict) or not isinstance(argument, dict):
             raise JsonRpcError(jsonrpc.INVALID_PARAMS, _("completion/complete needs 'ref' and 'argument' objects."))
-        name = argument.get("name")
-        value = str(argument.get("value") or "").lower()
-        values = []
-        if name == "model":
-            values = [m for m in call.policy.model_names() if value in m.lower()]
-            values.sort(key=lambda m: (not m.lower().startswith(value), m))
+        values = self._completion_values(argument.get("name"), str(argument.get("value") or "").lower(), call)
         return {"completion": {"values": values[:MAX_COMPLETIONS], "total": len(values),
                                "hasMore": len(values) > MAX_COMPLETIONS}}
+
+    def _completion_values(self, name, value, call):
+        """Completions of argument ``name`` (``model`` or ``term``) for the lowercased partial ``value``."""
+        if name == "model":
+            candidates = call.policy.model_names()
+        elif name == "term":
+            candidates = list(dict.fromkeys(term.term for term in Vocabulary(self.env, call.policy).terms()))
+        else:
+            return []
+        values = [c for c in candidates if value in c.lower()]
+        values.sort(key=lambda c: (not c.lower().startswith(value), c))
+        return values
+
+    def _prompt_find_by_term(self, arguments, call):
+        resolved = Vocabulary(self.env, call.policy).resolve(arguments["term"])
+        text = _(
+            "Here, '%(term)s' means records of %(model)s matching the domain %(domain)s (%(description)s). Call "
+            "search_read on %(model)s with that domain (and describe_model for the fields worth showing) to list "
+            "them. For other business words in the request, call resolve_term first rather than guessing a model "
+            "or a filter.", term=resolved["term"], model=resolved["model"], description=resolved["description"]
+            or _("no description"), domain=json.dumps(resolved["domain"]))
+        if arguments.get("question"):
+            text += "\n" + _("Then answer: %s", str(arguments["question"])[:500])
+        return {"description": _("Records meaning '%s'", resolved["term"]),
+                "messages": [{"role": "user", "content": {"type": "text", "text": text}}]}

@@ -6,7 +6,7 @@ from odoo import _, api, models
 
 from ..lib import jsonrpc
 from ..lib.jsonrpc import JsonRpcError, ToolError
-from ..services import RecordAccess
+from ..services import RecordAccess, Vocabulary
 
 EXPORT_URI = re.compile(r"^odoo://export/(\d+)$")
 SCHEMA_URI = re.compile(r"^odoo://model/([a-z0-9_.]+)/schema$")
@@ -18,6 +18,8 @@ LIST_URIS = {
     "odoo://server-actions": ("server-actions", "Server actions", "Server actions on the models this key may use."),
     "odoo://companies": ("companies", "Companies", "The companies this user works in."),
     "odoo://modules": ("modules", "Installed modules", "Installed Odoo modules."),
+    "odoo://vocabulary": ("vocabulary", "Business vocabulary", "Business terms (customer, open deal...) of the user's "
+                                                              "companies as a model and a domain; see resolve_term."),
 }
 TEMPLATES = [
     {"uriTemplate": "odoo://model/{model}/schema", "name": "model-schema", "title": "Model schema",
@@ -151,3 +153,8 @@ class McpServerResources(models.AbstractModel):
     def _resource_modules(self, call):
         modules = self.env["ir.module.module"].sudo().search([("state", "=", "installed")], order="name")
         return [{"name": m.name, "title": m.shortdesc, "version": m.installed_version} for m in modules]
+
+    @api.model
+    def _resource_vocabulary(self, call):
+        vocabulary = Vocabulary(self.env, call.policy)
+        return [vocabulary.describe(term) for term in vocabulary.terms()]

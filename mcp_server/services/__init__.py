@@ -7,11 +7,15 @@ for a recorded credential). They are the stable contract of ``mcp_server``; name
 - ``RecordAccess``: models, searches, reads, visible names, users, value conversion under the policy.
 - ``Analytics``: grouped queries (``_read_group``) under the policy, with currencies kept apart.
 - ``RecordExport``: records as CSV or XLSX bytes under the policy.
+- ``Vocabulary``: business terms ("customer", "open deal") as a model and a domain under the policy.
+- ``MailTemplates``: e-mail templates whose placeholders are field paths the key may read; rendering.
 - ``periods``: calendar periods in the user's time zone (module functions).
 """
 from . import periods
 from .analytics import Analytics
 from .exports import RecordExport
+from .mail_templates import MailTemplates
 from .record_access import RecordAccess
+from .vocabulary import Vocabulary
 
-__all__ = ["Analytics", "RecordAccess", "RecordExport", "periods"]
+__all__ = ["Analytics", "MailTemplates", "RecordAccess", "RecordExport", "Vocabulary", "periods"]
