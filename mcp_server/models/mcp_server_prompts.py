@@ -122,7 +122,7 @@ class McpServerPrompts(models.AbstractModel):
         if name == "model":
             candidates = call.policy.model_names()
         elif name == "term":
-            candidates = list(dict.fromkeys(term.term for term in Vocabulary(self.env, call.policy).terms()))
+            candidates = list(dict.fromkeys(term.term for term in Vocabulary(self.env, call.policy).usable_terms()))
         else:
             return []
         values = [c for c in candidates if value in c.lower()]

@@ -157,4 +157,4 @@ class McpServerResources(models.AbstractModel):
     @api.model
     def _resource_vocabulary(self, call):
         vocabulary = Vocabulary(self.env, call.policy)
-        return [vocabulary.describe(term) for term in vocabulary.terms()]
+        return [vocabulary.describe(term) for term in vocabulary.usable_terms()]

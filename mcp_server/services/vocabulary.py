@@ -25,6 +25,16 @@ class Vocabulary:
         usable = terms.filtered(lambda term: term.model_name and self.policy.allows(term.model_name, "read"))
         return usable.sorted(lambda term: (term.company_id != self.env.company, not term.company_id, term.term))
 
+    def usable_terms(self):
+        """The usable terms whose domain the policy accepts too (what ``odoo://vocabulary`` lists)."""
+        def accepted(term):
+            try:
+                self.policy.secure_domain(self.env[term.model_name], term.domain_list())
+            except ToolError:
+                return False
+            return True
+        return self.terms().filtered(accepted)
+
     def describe(self, term):
         """``{term, synonyms, model, domain, description, company?}`` of one term record (no company: shared)."""
         described = {"term": term.term, "synonyms": term.words()[1:], "model": term.model_name,

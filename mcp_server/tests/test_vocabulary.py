@@ -75,6 +75,9 @@ class TestVocabulary(McpCase):
         self.assertNotIn(("colleague", None), terms)
         self.assertIn(("company", None), terms)
         self.assertIn(("customer", "MCP Test Company B"), self.read_vocabulary(self.secret_b))
+        # A term filtering on a field the key may not read is left out.
+        self.assertIn(("reachable contact", "MCP Test Company A"), terms)
+        self.assertNotIn(("reachable contact", "MCP Test Company A"), self.read_vocabulary(self.secret_scoped))
         completion = self.rpc(self.secret_full, "completion/complete", {
             "ref": {"type": "ref/prompt", "name": "find_by_term"}, "argument": {"name": "term", "value": "CO"}})
         values = completion["completion"]["values"]
