@@ -64,7 +64,7 @@ class McpToolsMailTemplates(models.AbstractModel):
         templates = self._mail_templates(call.policy)
         Template = call.policy.check_model(self.env, "mail.template", "create")
         model = call.policy.check_model(self.env, args["model"], "read")
-        lang = args.get("lang") or self.env.lang
+        lang = args.get("lang") or self.env.lang or "en_US"
         if lang not in dict(self.env["res.lang"].get_installed()):
             raise ToolError(_("Language %(lang)s is not active; active: %(langs)s.", lang=lang[:20], langs=", ".join(
                 code for code, _name in self.env["res.lang"].get_installed())))

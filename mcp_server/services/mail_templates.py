@@ -10,7 +10,7 @@ import re
 from lxml import etree, html
 
 from odoo import _
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError
 from odoo.tools import html_sanitize
 from odoo.tools.rendering_tools import parse_inline_template
 
@@ -68,6 +68,9 @@ class MailTemplates:
                 continue
             for attribute, value in element.attrib.items():
                 if not QWEB_ATTRIBUTE.match(attribute):
+                    if TEXT_PLACEHOLDER.search(value):
+                        raise ToolError(_("Placeholders are allowed in text only, not in the attribute %s.",
+                                          attribute))
                     continue
                 if attribute not in PLACEHOLDER_TAGS:
                     raise ToolError(_(
@@ -108,7 +111,7 @@ class MailTemplates:
         try:
             template.check_access("read")
             model_name = template.model
-        except AccessError:
+        except (AccessError, MissingError):
             raise AccessDeniedByPolicy(_(
                 "E-mail template %s does not exist or this user may not read it (templates are readable by "
                 "internal users; editing other people's templates needs the group Mail Template Editor).",

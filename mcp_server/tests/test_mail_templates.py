@@ -61,6 +61,7 @@ class TestMailTemplates(McpCase, MockEmail):
             ({"body_html": '<p t-if="object.is_company">Hi</p>'}, "t-if"),
             ({"body_html": "<p>{{ ctx.get('x') }}</p>"}, "not allowed"),
             ({"subject": "{{ object.nmae }}"}, "Unknown field"),
+            ({"body_html": '<a href="{{ object.email }}">mail</a>'}, "attribute href"),
         ):
             self.tool_error(self.secret_mail, "draft_email_template", self.draft(**values), fragment)
         self.assertDenied(self.secret_mail, self.key_mail, "draft_email_template",
@@ -84,6 +85,8 @@ class TestMailTemplates(McpCase, MockEmail):
         # Odoo's record rules: company B's partner is out of user A's reach.
         self.assertDenied(self.secret_mail, self.key_mail, "preview_email_template",
                           {"template": self.template.id, "record": self.beta.id}, str(self.beta.id))
+        self.assertDenied(self.secret_mail, self.key_mail, "preview_email_template",
+                          {"template": 999999, "record": self.alice.id}, "999999")
 
     def test_send_test_email_goes_only_to_the_user(self):
         with self.mock_mail_gateway():
