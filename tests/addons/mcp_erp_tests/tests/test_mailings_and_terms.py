@@ -42,21 +42,29 @@ class TestMailingsAndTerms(McpCase):
         self.assertEqual(result["recipients"], len(audience))
         self.assertFalse(self.env["mail.mail"].search([("mailing_id", "=", mailing.id)]))
 
-    def test_open_deal_term_on_crm(self):
+    def test_default_terms_of_crm_and_invoicing(self):
+        Term = self.env["mcp.vocabulary.term"]
+        Term.search([("company_id", "=", False)]).unlink()
+        Term._create_default_terms()
+        self.assertEqual(set(Term.search([("company_id", "=", False)]).mapped("term")),
+                         {"company", "customer", "vendor", "unpaid invoice", "open deal"})
         won = self.env["crm.stage"].create({"name": "Won (test)", "is_won": True})
-        lost_stage = self.env["crm.stage"].create({"name": "Qualified (test)"})
-        open_lead = self.env["crm.lead"].create({"name": "Open one", "type": "opportunity",
-                                                 "stage_id": lost_stage.id, "company_id": self.company_a.id})
+        stage = self.env["crm.stage"].create({"name": "Qualified (test)"})
+        open_lead = self.env["crm.lead"].create({"name": "Open one", "type": "opportunity", "stage_id": stage.id,
+                                                 "company_id": self.company_a.id})
         won_lead = self.env["crm.lead"].create({"name": "Won one", "type": "opportunity", "stage_id": won.id,
                                                 "company_id": self.company_a.id})
-        self.env["mcp.vocabulary.term"].create({
-            "term": "open deal", "synonyms": "opportunity in progress", "company_id": self.company_a.id,
-            "model_id": self.env["ir.model"]._get_id("crm.lead"),
-            "domain": "[('type', '=', 'opportunity'), ('stage_id.is_won', '=', False)]"})
-        resolved = self.tool_ok(self.secret_marketing, "resolve_term", {"term": "Opportunity in progress"})
-        self.assertEqual(resolved["model"], "crm.lead")
+        resolved = self.tool_ok(self.secret_marketing, "resolve_term", {"term": "Open Opportunity"})
+        self.assertEqual((resolved["term"], resolved["model"]), ("open deal", "crm.lead"))
         found = self.tool_ok(self.secret_marketing, "search_read", {
             "model": "crm.lead", "domain": resolved["applied_domain"], "fields": ["name"]})["records"]
         names = [row["name"] for row in found]
         self.assertIn(open_lead.name, names)
         self.assertNotIn(won_lead.name, names)
+        # Invoicing's customer rank: a partner becomes a customer once sold to.
+        self.acme.customer_rank = 1
+        resolved = self.tool_ok(self.secret_marketing, "resolve_term", {"term": "client"})
+        found = self.tool_ok(self.secret_marketing, "search_read", {
+            "model": "res.partner", "domain": resolved["applied_domain"], "fields": ["name"]})["records"]
+        self.assertIn("Acme Corp", [row["name"] for row in found])
+        self.assertNotIn("Beta Industries", [row["name"] for row in found])
