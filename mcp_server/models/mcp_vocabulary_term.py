@@ -43,10 +43,10 @@ class McpVocabularyTerm(models.Model):
             try:
                 domain = term.domain_list()
                 check_structure(domain)
-                self.env[term.model_id.model]._where_calc(domain)
+                self.env[term.model_name]._where_calc(domain)
             except (DomainError, ValueError, KeyError, TypeError) as exc:
                 raise ValidationError(_("The domain of the term '%(term)s' is not valid for %(model)s: %(error)s",
-                                        term=term.term, model=term.model_id.model, error=exc)) from None
+                                        term=term.term, model=term.model_name, error=exc)) from None
 
     @api.model
     def _create_default_terms(self):

@@ -1,8 +1,8 @@
 """Business vocabulary: terms per company, resolve_term, odoo://vocabulary, completion and the find_by_term prompt."""
 import json
 
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, tagged
 
 from .common import McpCase
 
@@ -101,3 +101,19 @@ class TestVocabulary(McpCase):
         self.assertIn(self.customer_a, visible)
         self.assertIn(self.user_term, visible)
         self.assertNotIn(self.customer_b, visible)
+
+    def test_administrators_edit_terms_in_the_form(self):
+        admin = self.env["res.users"].create({
+            "name": "Vocabulary admin", "login": "mcp_vocabulary_admin", "company_id": self.company_a.id,
+            "company_ids": [(6, 0, self.company_a.ids)],
+            "groups_id": [(6, 0, [self.env.ref("base.group_user").id, self.env.ref("mcp_server.group_mcp_admin").id])]})
+        with Form(self.env["mcp.vocabulary.term"].with_user(admin)) as form:
+            form.term = "prospect"
+            form.model_id = self.env["ir.model"]._get("res.partner")
+            form.domain = "[('is_company', '=', True), ('customer_rank', '=', 0)]" if "customer_rank" in \
+                self.env["res.partner"]._fields else "[('is_company', '=', True)]"
+        term = form.record
+        self.assertEqual((term.company_id, term.model_name), (self.company_a, "res.partner"))
+        # MCP Users read terms but do not edit them.
+        with self.assertRaises(AccessError):
+            term.with_user(self.user_a).write({"term": "lead"})
