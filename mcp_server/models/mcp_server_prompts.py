@@ -66,7 +66,9 @@ class McpServerPrompts(models.AbstractModel):
             "Explore the Odoo model %(model)s (%(label)s). First read the resource odoo://model/%(model)s/schema "
             "or call describe_model to learn its fields. Then call search_count for the number of records, and "
             "search_read with limit 5 and the default fields for examples. Summarise what the model holds, its "
-            "most useful fields for filtering, and suggest three questions the data can answer.",
+            "most useful fields for filtering, and suggest three questions the data can answer. When a question "
+            "names records by a business word (a customer, an open deal), call resolve_term for the model and the "
+            "domain this company gives it instead of guessing a filter.",
             model=model._name, label=model._description)
         return {"description": _("Explore %s", model._name),
                 "messages": [{"role": "user", "content": {"type": "text", "text": text}}]}
