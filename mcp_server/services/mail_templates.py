@@ -44,6 +44,11 @@ class MailTemplates:
             except AccessDeniedByPolicy as exc:
                 raise AccessDeniedByPolicy(_("Placeholder %(placeholder)s: %(reason)s",
                                              placeholder=expression, reason=exc.message)) from None
+            refusal = self.policy.field_refusal(current, name)
+            if refusal:  # a computed field whose sources the key may not read: reads leave it out, so must e-mails
+                raise AccessDeniedByPolicy(_(
+                    "Placeholder %(placeholder)s: %(field)s of %(model)s is not readable with this key (%(reason)s).",
+                    placeholder=expression, field=name, model=current._name, reason=refusal.message(self.env)))
             field = current._fields[name]
             if index < len(names) - 1:
                 if not field.relational:

@@ -15,7 +15,8 @@ class TestMailTemplates(McpCase, MockEmail):
         cls.user_a.write({"email": "ann@mcp-tests.example",
                           "groups_id": [Command.link(cls.env.ref("mail.group_mail_template_editor").id)]})
         cls.profile_mail = cls._make_profile("MCP test mail", "read_write", {
-            "res.partner": {"ops": "read", "fields": ["name", "email", "is_company", "parent_id", "company_id"]},
+            "res.partner": {"ops": "read", "fields": ["name", "email", "is_company", "parent_id", "company_id",
+                                                      "complete_name"]},
             "mail.template": {"ops": "read,create"},
         })
         cls.key_mail, cls.secret_mail = cls._make_key("mail key", cls.user_a, cls.profile_mail)
@@ -52,6 +53,9 @@ class TestMailTemplates(McpCase, MockEmail):
         text = self.assertDenied(self.secret_mail, self.key_mail, "draft_email_template",
                                  self.draft(subject="Call {{ object.phone }}"), "object.phone", "phone")
         self.assertIn("res.partner", text)
+        # A computed field in the allowlist whose sources are not (complete_name needs the contact type).
+        self.assertDenied(self.secret_mail, self.key_mail, "draft_email_template",
+                          self.draft(subject="To {{ object.complete_name }}"), "complete_name", "not readable")
         # A relational step onto a model the profile does not allow.
         self.assertDenied(self.secret_mail, self.key_mail, "draft_email_template",
                           self.draft(body_html='<p t-out="object.company_id.name"/>'), "res.company")
