@@ -7,7 +7,7 @@ import psycopg2.errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from ..lib.job_watch import JOB_CHANNEL
 from ..lib.own_transaction import own_transaction
@@ -127,7 +127,8 @@ class McpJobMixin(models.AbstractModel):
         """
         for _attempt in range(CLAIM_ATTEMPTS - 1):
             try:
-                with self.env.cr.savepoint(flush=False):
+                # As ir.cron does for its own locks: a lost race is expected, not a query to log as an error.
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
                     return self._claim_oldest_queued_job()
             except psycopg2.errors.SerializationFailure:
                 self.env.cr.rollback()
