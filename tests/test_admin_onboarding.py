@@ -148,6 +148,8 @@ async def test_settings_show_the_endpoint_url_and_test_redis(settings):
         for name in ("mcp_session_retention_days", "mcp_mask_pii", "mcp_pii_patterns", "mcp_log_payloads"):
             await expect(page.locator("div[name=%s]" % name)).to_be_visible()
         await expect(page.locator("div[name=mcp_pii_patterns] textarea")).to_have_value(r"\b\d{3}-\d{2}-\d{4}\b")
+        await page.locator("div[name=mcp_endpoint_url]").scroll_into_view_if_needed()
+        await page.screenshot(path=artifact("settings-endpoint-url.png"))
 
         await page.get_by_role("button", name="Test Redis connection").click()
         notification = page.locator(".o_notification")

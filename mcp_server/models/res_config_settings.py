@@ -124,6 +124,8 @@ class ResConfigSettings(models.TransientModel):
         help="When set, Odoo's own API keys (Preferences → Account Security) are accepted as bearer tokens and "
              "bounded by this profile. Empty: refused.")
 
+    # On the company so a new Settings form computes it at once (a field without dependencies is not).
+    @api.depends("company_id")
     def _compute_mcp_endpoint_url(self):
         base_url = self.env["mcp.server"]._settings()["base_url"]
         for settings in self:

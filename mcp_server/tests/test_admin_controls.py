@@ -166,8 +166,9 @@ class TestControlSettings(McpCase):
 
     def test_endpoint_url_and_redis_test(self):
         self.env["ir.config_parameter"].set_param("web.base.url", "https://erp.example.com")
+        self.assertEqual(Form(self.env["res.config.settings"]).mcp_endpoint_url, "https://erp.example.com/mcp",
+                         "shown as soon as the page opens")
         settings = self.env["res.config.settings"].create({"mcp_redis_url": REDIS_URL})
-        self.assertEqual(settings.mcp_endpoint_url, "https://erp.example.com/mcp")
         params = settings.action_mcp_test_redis()["params"]
         self.assertEqual(params["type"], "success")
         self.assertRegex(params["message"], r"^Redis \d+\.\d+\.\d+ answered in \d+(\.\d+)? ms\.$")
