@@ -101,6 +101,7 @@ class McpAuditLog(models.Model):
     def _log_values(self, entry, log_payloads):
         """Column → value of the audit row of ``entry``; addons that add columns extend this."""
         record_ids = entry.get("record_ids")
+        mask_pii = self._pii_masker() if log_payloads or entry.get("error") else None
         return {
             "key_id": entry.get("key_id"),
             "user_id": entry.get("user_id"),
@@ -114,17 +115,22 @@ class McpAuditLog(models.Model):
             "risk": entry.get("risk"),
             "http_status": entry.get("http_status"),
             "duration_ms": round(entry.get("duration_ms") or 0.0, 2),
-            "error": (entry.get("error") or None) and SECRET_VALUES.sub("mcpk_***", entry["error"])[:2000],
-            "request_payload": self._payload_text(entry.get("request")) if log_payloads else None,
-            "response_payload": self._payload_text(entry.get("response")) if log_payloads else None,
+            "error": (entry.get("error") or None) and redact(entry["error"], mask_pii)[:2000],
+            "request_payload": self._payload_text(entry.get("request"), mask_pii) if log_payloads else None,
+            "response_payload": self._payload_text(entry.get("response"), mask_pii) if log_payloads else None,
         }
 
     @api.model
-    def _payload_text(self, payload):
+    def _pii_masker(self):
+        """The masker of personal data in logged text (a callable ``str -> str``), or None when Settings turn
+        masking off."""
+        settings = self.env["mcp.server"]._settings()
+        return masker_for(settings["pii_patterns"]) if settings["mask_pii"] else None
+
+    @api.model
+    def _payload_text(self, payload, mask_pii=None):
         if payload is None:
             return None
-        settings = self.env["mcp.server"]._settings()
-        mask_pii = masker_for(settings["pii_patterns"]) if settings["mask_pii"] else None
         text = json.dumps(redact(payload, mask_pii), default=str, ensure_ascii=False)
         if len(text) > PAYLOAD_LIMIT:
             text = text[:PAYLOAD_LIMIT] + "… [truncated]"

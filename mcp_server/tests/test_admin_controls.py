@@ -80,6 +80,15 @@ class TestPayloadMaskingAndCapture(McpCase):
         for kept in (NOT_A_CARD, NOT_AN_IBAN, "1234567890123"):
             self.assertIn(kept, payload)
 
+        # Errors quoting the input are masked too, payloads logged or not.
+        self.env["ir.config_parameter"].set_param("mcp_server.log_payloads", "False")
+        start = self.last_audit_id()
+        self.tool_error(self.secret_full, "search_read", {"model": "res.partner", "fields": ["x" + CARD]})
+        error = self.audit_rows(after_id=start).filtered(lambda row: row.method == "tools/call").error
+        self.assertIn("****1111", error)
+        self.assertNotIn(CARD, error)
+        self.env["ir.config_parameter"].set_param("mcp_server.log_payloads", "True")
+
         # Own patterns replace the default ones; masking off keeps the payload as sent.
         self.env["ir.config_parameter"].set_param("mcp_server.pii_patterns", r"\bAB\d{6}C\b")
         payload = self.logged_search(self.secret_full, ["AB123456C", SSN]).request_payload
