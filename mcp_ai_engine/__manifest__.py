@@ -8,6 +8,8 @@
     "website": "https://github.com/odoo-mcp/odoo-mcp-server",
     "category": "Technical",
     "depends": ["mcp_server", "mcp_web_notify", "mail"],
+    # Markdown answers are rendered to HTML (markdown-it-py, pinned in requirements.txt).
+    "external_dependencies": {"python": ["markdown-it-py"]},
     # The providers' SDKs (openai, anthropic, google-genai, mistralai; pinned in requirements.txt) are imported
     # only when a provider of their kind is called, so any subset will do: a missing one is named plainly.
     "data": [

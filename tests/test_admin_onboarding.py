@@ -139,6 +139,34 @@ async def test_onboarding_from_settings_to_the_audit_log():
         assert not page.problems, page.problems
 
 
+async def test_settings_show_the_endpoint_url_and_test_redis(settings):
+    settings("mcp_server.redis_url", "redis://127.0.0.1:6379/0")
+    async with logged_in() as page:
+        await page.goto(ODOO_URL + "/odoo/action-mcp_server.action_mcp_settings")
+        await expect(page.locator("div[name=mcp_endpoint_url]")).to_contain_text(ODOO_URL + "/mcp",
+                                                                                 timeout=TIMEOUT_MS)
+        for name in ("mcp_session_retention_days", "mcp_mask_pii", "mcp_pii_patterns", "mcp_log_payloads"):
+            await expect(page.locator("div[name=%s]" % name)).to_be_visible()
+        await expect(page.locator("div[name=mcp_pii_patterns] textarea")).to_have_value(r"\b\d{3}-\d{2}-\d{4}\b")
+        await page.locator("div[name=mcp_endpoint_url]").scroll_into_view_if_needed()
+        await page.screenshot(path=artifact("settings-endpoint-url.png"))
+
+        await page.get_by_role("button", name="Test Redis connection").click()
+        notification = page.locator(".o_notification")
+        await expect(notification).to_contain_text(re.compile(r"Redis \d+\.\d+\.\d+ answered in [\d.]+ ms"),
+                                                   timeout=TIMEOUT_MS)
+        await page.screenshot(path=artifact("settings-redis-test-ok.png"))
+        await notification.locator(".o_notification_close").click()
+
+        # The URL typed in the form is tested before it is saved.
+        await page.locator("div[name=mcp_redis_url] input").fill("redis://127.0.0.1:1/0")
+        await page.get_by_role("button", name="Test Redis connection").click()
+        await expect(notification).to_contain_text("Redis is unreachable", timeout=TIMEOUT_MS)
+        await expect(notification).to_contain_text("Connection refused")
+        await page.screenshot(path=artifact("settings-redis-test-failed.png"))
+        assert not page.problems, page.problems
+
+
 async def test_keys_list_shows_a_generated_key_at_once():
     key_name = "From the list %s" % TAG
     async with logged_in() as page:

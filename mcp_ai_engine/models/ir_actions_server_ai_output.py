@@ -1,21 +1,10 @@
 """Where the answer of a Generative AI action goes: chatter, a field, an activity, or nowhere."""
-import re
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html_sanitize, plaintext2html
 
-HTML_TAG = re.compile(r"<\s*(p|div|br|ul|ol|li|b|strong|em|i|u|h[1-6]|table|tr|td|th|a|span|blockquote|pre|code)"
-                      r"\b[^>]*>", re.IGNORECASE)
-
-
-def answer_html(answer):
-    """The answer as safe HTML: sanitised when the model wrote HTML, line breaks kept when it wrote text."""
-    if HTML_TAG.search(answer):
-        return html_sanitize(answer)
-    return plaintext2html(answer)
+from ..lib.answer_html import answer_html
 
 
 class IrActionsServer(models.Model):

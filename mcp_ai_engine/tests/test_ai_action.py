@@ -90,6 +90,33 @@ class TestAiAction(AiCase):
         self.assertNotIn("onerror", body)
         self.server.answer = "Acme is a loyal customer."
 
+    def test_markdown_answers_are_rendered_and_sanitised(self):
+        self.server.answer = ("## Acme\n\nA **loyal** customer since *2019*:\n\n- pays on time\n- orders monthly\n\n"
+                              "| Year | Orders |\n|---|---|\n| 2025 | 12 |\n\n"
+                              "[site](https://acme.example) [bad](javascript:alert(1)) <img src=x onerror=alert(1)>\n"
+                              "Call Ann\nthen Bob")
+        action = self.make_action()
+        self.run_action(action, self.partner)
+        self.jobs(action)._process()
+        body = str(self.notes(self.partner)[:1].body)
+        for html in ("<h2>Acme</h2>", "<strong>loyal</strong>", "<em>2019</em>", "<li>pays on time</li>",
+                     "<td>2025</td>", '<a href="https://acme.example">site</a>', "Call Ann<br>"):
+            self.assertIn(html, body)
+        self.assertNotIn("javascript:", body.replace("[bad](javascript:alert(1))", ""))
+        self.assertNotIn("<img", body)
+        self.assertNotIn("**", body)
+
+        # An HTML field gets the same rendering; a text field keeps the Markdown as written.
+        self.server.answer = "**VIP** customer"
+        for name in ("comment", "function"):
+            action = self.make_action(ai_output="field",
+                                      ai_output_field_id=self.env["ir.model.fields"]._get("res.partner", name).id)
+            self.run_action(action, self.partner)
+            self.jobs(action)._process()
+        self.assertIn("<strong>VIP</strong> customer", str(self.partner.comment))
+        self.assertEqual(self.partner.function, "**VIP** customer")
+        self.server.answer = "Acme is a loyal customer."
+
     def test_activity(self):
         todo = self.env.ref("mail.mail_activity_data_todo")
         assignee = self.env.ref("base.user_admin")

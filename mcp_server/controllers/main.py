@@ -33,6 +33,13 @@ class McpController(http.Controller):
             headers["Content-Type"] = "application/json"
         return request.make_response(payload or "", headers=list(headers.items()), status=reply.status)
 
+    @http.route("/mcp/health", type="http", auth="none", methods=["GET", "HEAD"], csrf=False,
+                save_session=False, readonly=True)
+    def mcp_health(self, **_kwargs):
+        """For load balancers: 200 while serving, 503 when the database does not answer (JSON report)."""
+        status, report = request.env["mcp.server"]._health()
+        return request.make_json_response(report, headers=[("Cache-Control", "no-store")], status=status)
+
     @staticmethod
     def _client_ip(httprequest):
         """The caller's address; X-Forwarded-For is trusted only when Odoo runs with --proxy-mode."""

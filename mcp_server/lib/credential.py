@@ -44,6 +44,8 @@ class Credential:
     rate_limit_day: int = field(default=0, compare=False)
     ip_allow: tuple = field(default=(), compare=False)
     ip_deny: tuple = field(default=(), compare=False)
+    # The key's own choice for payloads in the audit log: "always", "never", or "" (the Settings' choice).
+    payload_capture: str = field(default="", compare=False)
 
     def __post_init__(self):
         extra = self.extra_ids.items() if isinstance(self.extra_ids, dict) else self.extra_ids
@@ -64,6 +66,10 @@ class Credential:
         """``kind:id[:id]``, e.g. ``mcp_key:12``; a kind nobody registered is named by its user."""
         names = _REFERENCE_FIELDS.get(self.kind, ("user_id",))
         return "%s:%s" % (self.kind, ":".join(str(getattr(self, name, None)) for name in names))
+
+    def captures_payloads(self, by_default):
+        """Whether this credential's requests are logged with their payloads, ``by_default`` being Settings'."""
+        return {"always": True, "never": False}.get(self.payload_capture, by_default)
 
     def recorded(self):
         """The dict kept to act later: kind, user, key, profile, scopes and the kind's own ids."""

@@ -7,6 +7,7 @@ parameter changes) and converts them with :func:`parse`; the Settings page takes
 import logging
 
 from .ip_rules import IpRuleError, parse_networks
+from .pii import DEFAULT_NATIONAL_ID_PATTERNS
 
 _logger = logging.getLogger(__name__)
 
@@ -61,6 +62,12 @@ SETTINGS = {
     # An access profile id; 0: Odoo's own API keys are refused.
     "native_key_profile_id": ("mcp_server.native_key_profile_id", as_int, 0),
     "export_row_cap": ("mcp_server.export_row_cap", as_int, 10000),
+    # Ended MCP sessions are deleted after this many days; 0 keeps them.
+    "session_retention_days": ("mcp_server.session_retention_days", as_int, 7),
+    # Card numbers, IBANs and these national id patterns (one regular expression a line) are masked in
+    # logged payloads.
+    "mask_pii": ("mcp_server.mask_pii", as_bool, "True"),
+    "pii_patterns": ("mcp_server.pii_patterns", as_text, DEFAULT_NATIONAL_ID_PATTERNS),
 }
 
 

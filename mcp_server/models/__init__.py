@@ -17,6 +17,7 @@ from . import mcp_server_client_requests
 from . import mcp_server_resources
 from . import mcp_server_prompts
 from . import mcp_server_skills
+from . import mcp_server_health
 from . import mcp_tool_registry
 from . import mcp_tool_confirmation
 from . import mcp_tool_services

@@ -89,6 +89,11 @@ class McpApiKey(models.Model):
                                 "Empty: any address the profile allows.")
     ip_deny = fields.Text(string="Denied networks", tracking=True,
                           help="Addresses or CIDR networks refused for this key. Empty: none.")
+    payload_capture = fields.Selection(
+        [("inherit", "As in Settings"), ("always", "Always"), ("never", "Never")],
+        string="Log payloads", default="inherit", required=True, tracking=True,
+        help="Whether this key's requests and answers are stored in the audit log (secrets redacted, personal "
+             "data masked as Settings say): as in Settings, always, or never.")
     rotation_days = fields.Integer(
         string="Rotate every (days)", tracking=True,
         help="The owner is asked to rotate the key this often; a key not rotated within the enforcement period "
@@ -256,12 +261,14 @@ class McpApiKey(models.Model):
                 profile.sudo().display_name))
         if any(vals.get(name) for name in GOVERNED_FIELDS - {"profile_id", "user_id", "owner_id"}):
             raise AccessError(_("Only an MCP Administrator can set a key's rate limits and network rules."))
+        if vals.get("payload_capture", "inherit") != "inherit":
+            raise AccessError(_("Only an MCP Administrator can choose whether a key's payloads are logged."))
 
     def _check_user_write(self, vals):
         """An MCP User may rename their keys and set the expiry of keys with a self-service profile (as they
         could generate such a key anyway); on other keys they may only bring the expiry earlier. What bounds
         the key otherwise is an administrator's."""
-        governed = sorted(set(vals) & (GOVERNED_FIELDS | {"rotation_days"}))
+        governed = sorted(set(vals) & (GOVERNED_FIELDS | {"rotation_days", "payload_capture"}))
         if governed:
             names = ", ".join(self._fields[name].get_description(self.env)["string"] for name in governed)
             raise AccessError(_("Only an MCP Administrator can change these settings of a key: %s.", names))
@@ -290,7 +297,7 @@ class McpApiKey(models.Model):
         self.env.cr.execute(SQL(
             """SELECT k.id, k.user_id, k.profile_id, k.key_hash, k.previous_key_hash, k.prefix, k.previous_prefix,
                       k.previous_valid_until, k.expires_at, k.active, k.revoked, k.rate_limit_minute,
-                      k.rate_limit_day, k.ip_allow, k.ip_deny, u.active AS user_active
+                      k.rate_limit_day, k.ip_allow, k.ip_deny, k.payload_capture, u.active AS user_active
                  FROM mcp_api_key k
                  JOIN res_users u ON u.id = k.user_id
                 WHERE k.prefix = %s OR k.previous_prefix = %s""",
@@ -334,6 +341,7 @@ class McpApiKey(models.Model):
                 kind="mcp_key", key_id=row["id"], user_id=row["user_id"], profile_id=row["profile_id"],
                 current_secret=current, rate_limit_minute=row["rate_limit_minute"],
                 rate_limit_day=row["rate_limit_day"], ip_allow=row["ip_allow"], ip_deny=row["ip_deny"],
+                payload_capture=row["payload_capture"] if row["payload_capture"] != "inherit" else "",
             ), None
         return None, "unknown key"
 

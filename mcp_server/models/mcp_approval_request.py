@@ -164,7 +164,7 @@ class McpApprovalRequest(models.Model):
                      self.env["mcp.audit.log"]._fields["status"].selection) else "tool_error",
                  "error": error, "http_status": None, "duration_ms": 0.0}
         if call:
-            entry.update({k: v for k, v in call.audit.items() if k in ("model", "record_ids")})
+            entry.update({k: v for k, v in call.audit.items() if k in ("model", "record_ids", "risk")})
         self.env["mcp.audit.log"]._log(entry)
 
     @api.model

@@ -6,6 +6,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..lib.pii import masker_for
+
 _logger = logging.getLogger(__name__)
 
 STATUSES = [
@@ -24,14 +26,23 @@ SECRET_VALUES = re.compile(r"mcpk_[A-Za-z0-9_\-]+")
 PAYLOAD_LIMIT = 4000
 
 
-def redact(value):
-    """Return ``value`` with secrets masked (by key name and by key format)."""
+RISKS = [("read", "Read"), ("write", "Write"), ("destructive", "Destructive"), ("admin", "Administration")]
+
+
+def redact(value, mask_pii=None):
+    """Return ``value`` with secrets masked (by key name and by key format), and its strings passed through
+    ``mask_pii`` (a :class:`~..lib.pii.PiiMasker`) when given."""
     if isinstance(value, dict):
-        return {k: ("***" if SECRET_KEYS.search(str(k)) else redact(v)) for k, v in value.items()}
+        return {k: ("***" if SECRET_KEYS.search(str(k)) else redact(v, mask_pii)) for k, v in value.items()}
     if isinstance(value, list):
-        return [redact(v) for v in value]
+        return [redact(v, mask_pii) for v in value]
     if isinstance(value, str):
-        return SECRET_VALUES.sub("mcpk_***", value)
+        value = SECRET_VALUES.sub("mcpk_***", value)
+        return mask_pii(value) if mask_pii else value
+    if isinstance(value, int) and not isinstance(value, bool) and mask_pii:
+        # A card number sent as a JSON number.
+        masked = mask_pii(str(value))
+        return value if masked == str(value) else masked
     return value
 
 
@@ -53,6 +64,8 @@ class McpAuditLog(models.Model):
     model = fields.Char(readonly=True, index=True)
     record_ids = fields.Char(string="Records", readonly=True)
     status = fields.Selection(STATUSES, readonly=True, index=True)
+    risk = fields.Selection(RISKS, readonly=True, index=True,
+                            help="What the tool call could do, as the server judged it before running it.")
     http_status = fields.Integer(string="HTTP status", readonly=True)
     duration_ms = fields.Float(string="Duration (ms)", readonly=True, digits=(16, 2), aggregator="avg",
                                help="Time spent serving the request, in milliseconds; grouped rows show the average.")
@@ -88,6 +101,7 @@ class McpAuditLog(models.Model):
     def _log_values(self, entry, log_payloads):
         """Column → value of the audit row of ``entry``; addons that add columns extend this."""
         record_ids = entry.get("record_ids")
+        mask_pii = self._pii_masker() if log_payloads or entry.get("error") else None
         return {
             "key_id": entry.get("key_id"),
             "user_id": entry.get("user_id"),
@@ -98,18 +112,26 @@ class McpAuditLog(models.Model):
             "model": entry.get("model"),
             "record_ids": ",".join(map(str, record_ids))[:1000] if record_ids else None,
             "status": entry.get("status"),
+            "risk": entry.get("risk"),
             "http_status": entry.get("http_status"),
             "duration_ms": round(entry.get("duration_ms") or 0.0, 2),
-            "error": (entry.get("error") or None) and SECRET_VALUES.sub("mcpk_***", entry["error"])[:2000],
-            "request_payload": self._payload_text(entry.get("request")) if log_payloads else None,
-            "response_payload": self._payload_text(entry.get("response")) if log_payloads else None,
+            "error": (entry.get("error") or None) and redact(entry["error"], mask_pii)[:2000],
+            "request_payload": self._payload_text(entry.get("request"), mask_pii) if log_payloads else None,
+            "response_payload": self._payload_text(entry.get("response"), mask_pii) if log_payloads else None,
         }
 
     @api.model
-    def _payload_text(self, payload):
+    def _pii_masker(self):
+        """The masker of personal data in logged text (a callable ``str -> str``), or None when Settings turn
+        masking off."""
+        settings = self.env["mcp.server"]._settings()
+        return masker_for(settings["pii_patterns"]) if settings["mask_pii"] else None
+
+    @api.model
+    def _payload_text(self, payload, mask_pii=None):
         if payload is None:
             return None
-        text = json.dumps(redact(payload), default=str, ensure_ascii=False)
+        text = json.dumps(redact(payload, mask_pii), default=str, ensure_ascii=False)
         if len(text) > PAYLOAD_LIMIT:
             text = text[:PAYLOAD_LIMIT] + "… [truncated]"
         return text

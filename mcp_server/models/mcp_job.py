@@ -165,8 +165,8 @@ class McpJob(models.Model):
         self.env["mcp.audit.log"]._log({
             "key_id": self.key_id.id or None, "user_id": self.user_id.id, "session_id": self.session_id,
             "method": "job/run", "tool": self.tool, "model": call.audit.get("model"),
-            "record_ids": call.audit.get("record_ids"), "status": outcome["audit_status"],
-            "error": outcome["audit_error"], "duration_ms": outcome["duration_ms"]})
+            "record_ids": call.audit.get("record_ids"), "risk": call.audit.get("risk"),
+            "status": outcome["audit_status"], "error": outcome["audit_error"], "duration_ms": outcome["duration_ms"]})
 
     def _progress_reporter(self):
         """The tool's progress callback ``(done, total, message=None)``: publishes at most every

@@ -102,10 +102,13 @@ class McpServer(models.AbstractModel):
             exchange.audit.setdefault("status", "success" if reply.status < 400 else "protocol_error")
             rows = [exchange.audit]
         async_commit = exchange.settings["audit_async_commit"]
+        log_payloads = exchange.settings["log_payloads"]
+        if exchange.credential:
+            log_payloads = exchange.credential.captures_payloads(log_payloads)
         for row in rows:
             row.setdefault("http_status", reply.status)
             row.setdefault("duration_ms", elapsed)
-            log._log(row, log_payloads=exchange.settings["log_payloads"], async_commit=async_commit)
+            log._log(row, log_payloads=log_payloads, async_commit=async_commit)
             async_commit = False  # decided by the first row, before it wrote anything
 
     def _route(self, exchange):

@@ -63,7 +63,7 @@ class McpServerClientRequests(models.AbstractModel):
         until a final response (bounded in rounds and waiting time)."""
         registry = self.env.registry
         uid, context = self.env.uid, dict(self.env.context)
-        log_payloads = call.settings["log_payloads"]
+        log_payloads = call.credential.captures_payloads(call.settings["log_payloads"])
         too_many = _("The request needed too many rounds of input.")
         no_answer = _("The client did not answer in time.")
 
@@ -155,7 +155,7 @@ class McpServerClientRequests(models.AbstractModel):
                 response = jsonrpc.error_response(call.request_id, JsonRpcError(
                     jsonrpc.INTERNAL_ERROR, _("Internal error")))
                 audit.update(status="internal_error", error="%s: %s" % (type(exc).__name__, exc))
-            audit.update({k: v for k, v in call.audit.items() if k in ("tool", "model", "record_ids")})
+            audit.update({k: v for k, v in call.audit.items() if k in server._audit_call_keys()})
             audit["response"] = response
             env["mcp.audit.log"].sudo()._log(audit, log_payloads=log_payloads)
         return response

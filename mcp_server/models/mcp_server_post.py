@@ -243,7 +243,7 @@ class McpServerPost(models.AbstractModel):
     # ------------------------------------------------------------------
     def _audit_call_keys(self):
         """Keys of ``call.audit`` a tool fills that go on the audit row; addons adding audit columns extend it."""
-        return ("tool", "model", "record_ids")
+        return ("tool", "model", "record_ids", "risk")
 
     def _answer(self, call, method, params, audit):
         started = time.perf_counter()

@@ -87,10 +87,14 @@ class McpSession(models.Model):
 
     @api.autovacuum
     def _gc_sessions(self):
-        """End sessions idle for a day and forget ended ones after a week."""
+        """End sessions idle for a day and delete ended ones after the retention set in Settings (in days;
+        0 keeps them)."""
         now = fields.Datetime.now()
         self.env.cr.execute(SQL(
             "UPDATE mcp_session SET active = false, ended_at = %s WHERE active AND last_seen < %s",
             now, now - timedelta(days=1)))
-        self.env.cr.execute(SQL("DELETE FROM mcp_session WHERE NOT active AND ended_at < %s", now - timedelta(days=7)))
+        days = self.env["mcp.server"]._settings()["session_retention_days"]
+        if days > 0:
+            self.env.cr.execute(SQL("DELETE FROM mcp_session WHERE NOT active AND ended_at < %s",
+                                    now - timedelta(days=days)))
 

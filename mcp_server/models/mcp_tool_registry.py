@@ -92,6 +92,7 @@ class McpToolRegistry(models.AbstractModel):
         if not self._tool_available(spec, call):
             raise AccessDeniedByPolicy(_("Tool %s is not available with this key's access profile.", spec.name))
         own_risk = spec.call_risk(arguments) if spec.call_risk else spec.risk
+        call.audit["risk"] = own_risk
         if not policy.risk_allowed(own_risk):
             raise AccessDeniedByPolicy(_(
                 "This call of %(tool)s is %(risk)s; this key's scope preset allows at most %(max)s.",

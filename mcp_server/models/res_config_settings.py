@@ -4,22 +4,30 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.ip_rules import check_networks
-from ..lib.settings import default
+from ..lib.pii import PiiPatternError, parse_patterns
+from ..lib.redis_probe import RedisProbeError, probe
+from ..lib.settings import SETTINGS, default
 
 # An origin as browsers send it: scheme, host and optional port; no path, no trailing slash needed.
 NOT_NEGATIVE = ("mcp_audit_retention_days", "mcp_rotation_grace_hours", "mcp_expiry_warning_days",
                 "mcp_rotation_enforce_days", "mcp_rate_limit_minute", "mcp_rate_limit_day",
-                "mcp_global_rate_limit_minute", "mcp_global_rate_limit_day")
+                "mcp_global_rate_limit_minute", "mcp_global_rate_limit_day", "mcp_session_retention_days")
 # Settings whose 0 is a choice ("off", "forever", "at once") rather than "not set".
 ZERO_MEANS_OFF = ("mcp_audit_retention_days", "mcp_rotation_grace_hours", "mcp_expiry_warning_days",
-                  "mcp_rotation_enforce_days")
+                  "mcp_rotation_enforce_days", "mcp_session_retention_days")
+# Check boxes that are on by default: stored as "True"/"False" (Odoo deletes an unchecked parameter, and
+# readers would then fall back to the default, on). Field → setting name.
+ON_BY_DEFAULT = {"mcp_enabled": "enabled", "mcp_mask_pii": "mask_pii"}
 ORIGIN = re.compile(r"^https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?/?$")
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    mcp_enabled = fields.Boolean(string="Enable MCP server", config_parameter="mcp_server.enabled")
+    mcp_enabled = fields.Boolean(string="Enable MCP server", default=True)
+    mcp_endpoint_url = fields.Char(
+        string="Endpoint URL", compute="_compute_mcp_endpoint_url",
+        help="The address clients connect to: this server's public URL (web.base.url) followed by /mcp.")
     mcp_allowed_origins = fields.Char(
         string="Allowed origins", config_parameter="mcp_server.allowed_origins",
         help="Browser origins allowed to call /mcp, separated by commas or spaces "
@@ -30,6 +38,18 @@ class ResConfigSettings(models.TransientModel):
         string="Log request and response payloads", config_parameter="mcp_server.log_payloads",
         help="Store truncated payloads in the audit log, with secrets redacted.",
     )
+    mcp_mask_pii = fields.Boolean(
+        string="Mask personal data in payloads", default=True,
+        help="In logged payloads, card numbers (Luhn-checked), IBANs (mod-97-checked) and national ids matching "
+             "the patterns below are replaced by **** and their last four characters.")
+    # Kept by get_values/set_values: Odoo stores no Text field as a parameter.
+    mcp_pii_patterns = fields.Text(
+        string="National id patterns", default=default("pii_patterns"),
+        help="Regular expressions, one per line, e.g. \\b\\d{3}-\\d{2}-\\d{4}\\b for US social security numbers.")
+    mcp_session_retention_days = fields.Integer(
+        string="Session retention", config_parameter="mcp_server.session_retention_days",
+        default=default("session_retention_days"),
+        help="In days: ended MCP sessions are deleted this long after they end; 0 keeps them.")
     mcp_max_payload_kb = fields.Integer(
         string="Maximum request size", config_parameter="mcp_server.max_payload_kb",
         default=default("max_payload_kb"),
@@ -104,14 +124,52 @@ class ResConfigSettings(models.TransientModel):
         help="When set, Odoo's own API keys (Preferences → Account Security) are accepted as bearer tokens and "
              "bounded by this profile. Empty: refused.")
 
+    # On the company so a new Settings form computes it at once (a field without dependencies is not).
+    @api.depends("company_id")
+    def _compute_mcp_endpoint_url(self):
+        base_url = self.env["mcp.server"]._settings()["base_url"]
+        for settings in self:
+            settings.mcp_endpoint_url = "%s/mcp" % base_url
+
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        settings = self.env["mcp.server"]._settings()
+        values.update({field: settings[name] for field, name in ON_BY_DEFAULT.items()})
+        values["mcp_pii_patterns"] = settings["pii_patterns"]
+        return values
+
     def set_values(self):
         """Store 0 as "0": Odoo drops a zero parameter, and readers would then fall back to their default
-        (e.g. a retention of 0 days, "keep forever", would become 90)."""
+        (e.g. a retention of 0 days, "keep forever", would become 90). Likewise an unchecked box that is on
+        by default is stored as "False", and an emptied pattern list as a blank."""
         super().set_values()
         params = self.env["ir.config_parameter"].sudo()
         for name in ZERO_MEANS_OFF:
             if self[name] == 0:
                 params.set_param(self._fields[name].config_parameter, "0")
+        for field, name in ON_BY_DEFAULT.items():
+            params.set_param(SETTINGS[name][0], str(bool(self[field])))
+        # An emptied list is stored as a blank (read as "no pattern"), not dropped (read as the default).
+        params.set_param(SETTINGS["pii_patterns"][0], (self.mcp_pii_patterns or "").strip() or " ")
+
+    def action_mcp_test_redis(self):
+        """Ping the Redis URL of the form (saved or not): a notification with the latency and the server's
+        version, or the reason it failed."""
+        self.ensure_one()
+        if not self.mcp_redis_url:
+            return self._mcp_notify(_("No Redis URL: counters live in PostgreSQL."), "info")
+        try:
+            latency_ms, version = probe(self.mcp_redis_url.strip())
+        except RedisProbeError as exc:
+            return self._mcp_notify(_("Redis is unreachable: %s", exc), "danger")
+        return self._mcp_notify(_("Redis %(version)s answered in %(latency)s ms.", version=version,
+                                  latency=latency_ms), "success")
+
+    def _mcp_notify(self, message, kind):
+        return {"type": "ir.actions.client", "tag": "display_notification",
+                "params": {"title": _("Redis connection"), "message": message, "type": kind,
+                           "sticky": kind == "danger"}}
 
     def _label(self, name):
         return self._fields[name].get_description(self.env)["string"]
@@ -167,6 +225,15 @@ class ResConfigSettings(models.TransientModel):
                         "%(first)s (%(first_value)s) cannot exceed %(second)s (%(second_value)s).",
                         first=self._label(low), first_value=settings[low],
                         second=self._label(high), second_value=settings[high]))
+
+    @api.constrains("mcp_pii_patterns")
+    def _check_mcp_pii_patterns(self):
+        for settings in self:
+            try:
+                parse_patterns(settings.mcp_pii_patterns)
+            except PiiPatternError as exc:
+                raise ValidationError(_("%(setting)s: %(error)s", setting=self._label("mcp_pii_patterns"),
+                                        error=exc)) from None
 
     @api.constrains("mcp_ip_allow", "mcp_ip_deny")
     def _check_mcp_networks(self):

@@ -26,3 +26,4 @@ from . import test_request_transaction
 from . import test_rerun_after_client_input
 from . import test_vocabulary
 from . import test_mail_templates
+from . import test_admin_controls
