@@ -17,6 +17,7 @@ from . import mcp_server_client_requests
 from . import mcp_server_resources
 from . import mcp_server_prompts
 from . import mcp_server_skills
+from . import mcp_server_tasks
 from . import mcp_tool_registry
 from . import mcp_tool_confirmation
 from . import mcp_tool_services
@@ -34,7 +35,9 @@ from . import mcp_export
 from . import mcp_job_mixin
 from . import mcp_job
 from . import mcp_job_result
+from . import mcp_job_task
 from . import mcp_tools_jobs
+from . import mcp_tool_tasks
 from . import mcp_tool
 from . import mcp_approval_request
 from . import mcp_rate_limiter

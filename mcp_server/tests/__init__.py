@@ -24,3 +24,4 @@ from . import test_credential_cache_settings
 from . import test_skills
 from . import test_request_transaction
 from . import test_rerun_after_client_input
+from . import test_tasks
