@@ -106,6 +106,7 @@ class McpJobTask(models.Model):
         return None
 
     def _request_cancel(self):
+        self._lock_job_rows()
         parked = self.filtered(lambda job: job.state == "input_required")
         parked.write({"state": "cancelled", "finished_at": fields.Datetime.now()})
         parked._notify_job_changed()
