@@ -18,6 +18,7 @@ from . import mcp_server_resources
 from . import mcp_server_prompts
 from . import mcp_server_skills
 from . import mcp_server_health
+from . import mcp_server_tasks
 from . import mcp_tool_registry
 from . import mcp_tool_confirmation
 from . import mcp_tool_services
@@ -35,10 +36,12 @@ from . import mcp_export
 from . import mcp_job_mixin
 from . import mcp_job
 from . import mcp_job_result
+from . import mcp_job_task
 from . import mcp_tools_jobs
 from . import mcp_vocabulary_term
 from . import mcp_tools_vocabulary
 from . import mcp_tools_mail_templates
+from . import mcp_tool_tasks
 from . import mcp_tool
 from . import mcp_approval_request
 from . import mcp_rate_limiter

@@ -9,6 +9,7 @@ from odoo.tools import SQL
 
 from ..lib.call_context import CallContext
 from ..lib.credential import Credential
+from ..lib.jsonrpc import JsonRpcError
 from .mcp_job_mixin import FINAL_STATES, JobCancelled
 
 _logger = logging.getLogger(__name__)
@@ -60,6 +61,12 @@ class McpJob(models.Model):
             "request_id": None if request_id is None else str(request_id),
         })
         return job
+
+    @api.model
+    def _find_owned(self, credential, domain):
+        """The job matching ``domain`` that ``credential`` started (as superuser: jobs are bookkeeping), or an
+        empty recordset: another key's jobs are never found."""
+        return self.sudo().search([*domain, ("credential_ref", "=", credential.ref)], limit=1)
 
     def _status_for_agent(self):
         self.ensure_one()
@@ -127,6 +134,7 @@ class McpJob(models.Model):
         call.approved = True  # approval, if any, happened before the job was queued
         call.in_job = True
         call.progress_callback = self._progress_reporter()
+        self._prepare_job_call(call)
         registry = self.env["mcp.tool.registry"].with_user(user).with_context(**user.with_user(user).context_get())
         started = time.perf_counter()
         outcome = {"call": call}
@@ -139,6 +147,9 @@ class McpJob(models.Model):
             result = registry._call_tool(self.tool, json.loads(self.arguments), call)
         except JobCancelled:
             outcome.update(state="cancelled", audit_status="tool_error", audit_error="cancelled")
+        except JsonRpcError as exc:
+            # A protocol error (an unknown tool, a capability the job cannot have): no trace to log.
+            outcome.update(state="failed", error=exc.message, audit_status="protocol_error", audit_error=exc.message)
         except Exception as exc:
             _logger.exception("MCP job %s failed", self.id)
             outcome.update(state="failed", error=_("Internal error while running the job."),
@@ -151,6 +162,9 @@ class McpJob(models.Model):
                            audit_error=call.audit.get("error"))
         outcome["duration_ms"] = (time.perf_counter() - started) * 1000.0
         return outcome
+
+    def _prepare_job_call(self, call):
+        """Complete the request object the job's tool runs with (extensions add what the client sent)."""
 
     def _finish(self, outcome):
         """Write the job's final state and its audit row."""

@@ -7,7 +7,7 @@ import psycopg2.errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL
 
 from ..lib.job_watch import JOB_CHANNEL
 from ..lib.own_transaction import own_transaction
@@ -127,8 +127,7 @@ class McpJobMixin(models.AbstractModel):
         """
         for _attempt in range(CLAIM_ATTEMPTS - 1):
             try:
-                # As ir.cron does for its own locks: a lost race is expected, not a query to log as an error.
-                with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                with self.env.cr.savepoint(flush=False):
                     return self._claim_oldest_queued_job()
             except psycopg2.errors.SerializationFailure:
                 self.env.cr.rollback()
@@ -137,9 +136,11 @@ class McpJobMixin(models.AbstractModel):
     @api.model
     def _claim_oldest_queued_job(self):
         self.flush_model(["state"])
-        rows = self.env.execute_query(SQL(
+        # A serialization failure is expected here (see _claim_next_job): not logged as a bad query.
+        self.env.cr.execute(SQL(
             "SELECT id FROM %s WHERE state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-            SQL.identifier(self._table)))
+            SQL.identifier(self._table)), log_exceptions=False)
+        rows = self.env.cr.fetchall()
         if not rows:
             return self.browse()
         job = self.browse(rows[0][0])
@@ -216,6 +217,14 @@ class McpJobMixin(models.AbstractModel):
         if row and row[0]:
             raise JobCancelled()
 
+    def _lock_job_rows(self):
+        """Lock these jobs' rows until the transaction ends, so the runner's progress reports wait for this
+        change. A row the runner changed since this transaction began raises a serialization failure, not
+        logged: Odoo retries the request with a fresh snapshot."""
+        if self.ids:
+            self.env.cr.execute(SQL("SELECT id FROM %s WHERE id IN %s FOR UPDATE", SQL.identifier(self._table),
+                                    tuple(self.ids)), log_exceptions=False)
+
     def _notify_job_changed(self):
         """Tell listeners (progress streams) that these jobs changed, when the transaction commits."""
         for job in self:
@@ -223,6 +232,7 @@ class McpJobMixin(models.AbstractModel):
 
     def _request_cancel(self):
         """Cancel now when queued; ask a running job to stop at its next progress report."""
+        self._lock_job_rows()
         for job in self:
             if job.state == "queued":
                 job.write({"state": "cancelled", "finished_at": fields.Datetime.now()})

@@ -161,11 +161,11 @@ class McpToolRegistry(models.AbstractModel):
             return self._error_result(exc.message)
         if needs_approval:
             return self.env["mcp.approval.request"].sudo()._submit(spec, arguments, call)
-        if spec.background and (arguments.get("background") or call.stream_progress) and not call.in_job:
+        if self._runs_as_job(spec, arguments, call):
             job = self.env["mcp.job"].sudo()._enqueue(
                 spec, {k: v for k, v in arguments.items() if k != "background"}, call, call.request_id)
             call.job_id = job.id
-            return job._tool_result()
+            return self._queued_result(job, call)
         savepoint = None if self._runs_without_savepoint(spec, arguments, call) else self.env.cr.savepoint()
         try:
             structured = getattr(self, spec.method_name)(call, arguments)
@@ -201,6 +201,17 @@ class McpToolRegistry(models.AbstractModel):
         risk = spec.call_risk(arguments) if spec.call_risk else spec.risk
         return call.owns_transaction and risk == "read" and not (
             call.retried or call.in_job or call.approved or spec.parts)
+
+    @api.model
+    def _runs_as_job(self, spec, arguments, call):
+        """Whether this call of a ``background`` tool is queued as a job instead of running now: asked with
+        the ``background`` argument, or followed on the request's progress stream."""
+        return bool(spec.background and (arguments.get("background") or call.stream_progress) and not call.in_job)
+
+    @api.model
+    def _queued_result(self, job, call):
+        """The answer to a call queued as ``job``: its status and how to follow it with get_job."""
+        return job._tool_result()
 
     @api.model
     def _shape_result(self, spec, result):

@@ -19,8 +19,7 @@ class McpToolsJobs(models.AbstractModel):
 
     @api.model
     def _own_job(self, call, job_id):
-        job = self.env["mcp.job"].sudo().search(
-            [("id", "=", job_id), ("credential_ref", "=", call.credential.ref)])
+        job = self.env["mcp.job"]._find_owned(call.credential, [("id", "=", job_id)])
         if not job:
             raise ToolError(_("No job %s was started with this key.", job_id))
         return job

@@ -27,3 +27,4 @@ from . import test_rerun_after_client_input
 from . import test_vocabulary
 from . import test_mail_templates
 from . import test_admin_controls
+from . import test_tasks

@@ -32,6 +32,7 @@ OTHER_TOOLS = {
     "test_tool_with_logging": ("Tests tool that emits log messages during execution", EMPTY_SCHEMA),
     "test_tool_with_progress": ("Tests tool that reports progress notifications", EMPTY_SCHEMA),
     "test_error_handling": ("Tests error response handling", EMPTY_SCHEMA),
+    "greet": ("Sync-only: returns Hello, {name}!", _schema(name="Who to greet")),
     "test_sampling": ("Tests server-initiated sampling (LLM completion request)",
                       _schema(prompt="The prompt to send to the LLM")),
     "test_elicitation": ("Tests server-initiated elicitation (user input request)",
