@@ -23,7 +23,8 @@ import os
 import sys
 import urllib.request
 
-PROTOCOL_VERSION = "2025-11-25"
+from benchlib.http_client import PROTOCOL_VERSION, initialize_message, mcp_headers
+
 SIBLING_TOOLS = {"create_portal_page", "update_portal_page", "get_portal_page", "list_portal_pages",
                  "delete_portal_page", "notify_users"}
 
@@ -38,8 +39,7 @@ class Client:
         self.next_id = 0
 
     def post(self, message):
-        headers = {"Authorization": "Bearer %s" % self.key, "Content-Type": "application/json",
-                   "Accept": "application/json, text/event-stream"}
+        headers = mcp_headers(self.key)
         if self.session:
             headers.update({"MCP-Session-Id": self.session, "MCP-Protocol-Version": PROTOCOL_VERSION})
         request = urllib.request.Request(self.url, json.dumps(message).encode(), headers, method="POST")
@@ -64,8 +64,7 @@ class Client:
         return result, raw
 
     def open(self):
-        self.request("initialize", {"protocolVersion": PROTOCOL_VERSION, "capabilities": {},
-                                    "clientInfo": {"name": "bench-answer-sizes", "version": "1"}})
+        self.request("initialize", initialize_message("bench-answer-sizes")["params"])
         self.post({"jsonrpc": "2.0", "method": "notifications/initialized"})
 
 

@@ -26,32 +26,22 @@ Example::
 import argparse
 import functools
 import io
-import json
 import multiprocessing
 import os
 import random
-import subprocess
-import sys
 import time
 import uuid
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_search_read import (
-    PROTOCOL_VERSION,
-    HttpClient,
-    Odoo,
-    default_addons_path,
-    log,
-    machine_description,
-    odoo_bin_command,
-    percentile,
-    run,
-    wait_for_server,
-)
+from benchlib.database import BenchDatabase, add_database_options, add_odoo_options
+from benchlib.http_client import session_tool_caller
+from benchlib.odoo_side import log, machine_description
+from benchlib.stats import markdown_table, percentile
 
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "de", "pa", "ol", "ir", "um", "en", "as", "tri", "bel",
              "cor", "dan", "fel"]
 WORDS_PER_DOCUMENT = 250
+TYPE_COLUMNS = [("Type", "%s"), ("Documents", "%d"), ("One process (documents/s)", "%.1f")]
+QUERY_COLUMNS = [("Queries", "%s"), ("p50 (ms)", "%.1f"), ("p95 (ms)", "%.1f"), ("With results", "%.0f%%")]
 
 
 def parse_args(argv=None):
@@ -61,14 +51,10 @@ def parse_args(argv=None):
     parser.add_argument("--requests", type=int, default=200, help="Measured calls per query set.")
     parser.add_argument("--index-workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8285)
-    parser.add_argument("--db", default="mcp_bench_knowledge_%s" % uuid.uuid4().hex[:6])
-    parser.add_argument("--addons-path")
-    parser.add_argument("--odoo-bin")
-    parser.add_argument("-c", "--config")
-    parser.add_argument("--keep-db", action="store_true")
-    args = parser.parse_args(argv)
-    args.addons_path = args.addons_path or default_addons_path()
-    return args
+    add_database_options(parser)
+    add_odoo_options(parser)
+    parser.set_defaults(db="mcp_bench_knowledge_%s" % uuid.uuid4().hex[:6])
+    return parser.parse_args(argv)
 
 
 def vocabulary(size=4000, seed=7):
@@ -205,25 +191,10 @@ def add_synthetic_chunks(odoo_side, target, words, weights):
 
 
 def mcp_caller(port, key):
-    client = HttpClient(port)
-    headers = {"Authorization": "Bearer %s" % key, "Content-Type": "application/json",
-               "Accept": "application/json, text/event-stream"}
-    status, reply_headers, body = client.post("/mcp", {
-        "jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-            "protocolVersion": PROTOCOL_VERSION, "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}},
-        headers)
-    if status != 200:
-        raise RuntimeError("initialize failed: %s %s" % (status, body[:300]))
-    headers.update({"MCP-Session-Id": reply_headers["MCP-Session-Id"], "MCP-Protocol-Version": PROTOCOL_VERSION})
-    client.post("/mcp", {"jsonrpc": "2.0", "method": "notifications/initialized"}, headers)
+    call_tool = session_tool_caller(port, key)
 
     def call(query):
-        status, _headers, body = client.post("/mcp", {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {
-            "name": "search_knowledge", "arguments": {"query": query, "limit": 10}}}, headers)
-        result = json.loads(body).get("result") or {}
-        if status != 200 or result.get("isError"):
-            raise RuntimeError("search_knowledge failed: %s %s" % (status, body[:300]))
-        return result["structuredContent"]["count"]
+        return call_tool("search_knowledge", {"query": query, "limit": 10})["structuredContent"]["count"]
     return call
 
 
@@ -239,66 +210,50 @@ def measure_queries(call, queries, requests):
     return percentile(latencies, 50) * 1000, percentile(latencies, 95) * 1000, hits / requests
 
 
-def search_latency(args, odoo_bin, common, words, key):
+def search_latency(args, database, words, key):
     rng = random.Random(17)
     by_frequency = words  # vocabulary() weights words by their rank in this list
     distinctive = ["ref%05d %s" % (rng.randrange(args.documents), by_frequency[rng.randrange(10)])
                    for _ in range(100)]
     mid = ["%s %s" % (by_frequency[rng.randrange(50, 500)], by_frequency[rng.randrange(50, 500)]) for _ in range(100)]
     frequent = ["%s %s" % (by_frequency[rng.randrange(10)], by_frequency[rng.randrange(10)]) for _ in range(100)]
-    with open(os.path.join("/tmp", "%s-odoo.log" % args.db), "w", encoding="utf-8") as server_log:
-        server = subprocess.Popen(odoo_bin + common + [
-            "-d", args.db, "--http-interface=127.0.0.1", "--http-port=%d" % args.port, "--workers=0",
-            "--max-cron-threads=0", "--log-level=warn"], stdout=server_log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_server(args.port, server)
+    with database.serve(0, args.port):
         call = mcp_caller(args.port, key)
         return {"distinctive (a reference + a frequent word)": measure_queries(call, distinctive, args.requests),
                 "two words of rank 50-500": measure_queries(call, mid, args.requests),
                 "two of the 10 most frequent words": measure_queries(call, frequent, args.requests)}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+
+def index_and_report(args, odoo_side, words, weights):
+    """Create and index the documents; print the indexing rates."""
+    created = create_documents(odoo_side, args.documents, words, weights)
+    log("created %d attachments in %.1f s (Odoo's own indexation at upload included)" % (args.documents, created))
+    wall, indexed = index_all(odoo_side, args)
+    odoo_side.load()
+    print("\n## mcp_knowledge benchmark (%s)\n" % machine_description())
+    print("Indexing %d documents (a third each PDF, DOCX, text) with %d processes: %.1f s, "
+          "**%.1f documents/s**\n" % (indexed, args.index_workers, wall, indexed / wall))
+    rates = [(kind, count, rate) for kind, (count, rate) in per_type_rates(odoo_side).items()]
+    print("\n".join(markdown_table(TYPE_COLUMNS, rates)))
 
 
 def main(argv=None):
     args = parse_args(argv)
-    odoo_bin = odoo_bin_command(args)
-    common = ["--addons-path=%s" % args.addons_path] + (["-c", args.config] if args.config else [])
-    odoo_side = Odoo(args)
-    if odoo_side.database_exists():
-        sys.exit("bench: database %r already exists" % args.db)
-    try:
-        run(odoo_bin + common + ["-d", args.db, "-i", "mcp_knowledge", "--stop-after-init", "--without-demo=all",
-                                 "--log-level=warn"], "install mcp_knowledge in %s" % args.db)
-        odoo_side.load()
+    with BenchDatabase(args) as database:
+        odoo_side = database.odoo_side
+        database.install("mcp_knowledge")
         words, weights = vocabulary()
-        created = create_documents(odoo_side, args.documents, words, weights)
-        log("created %d attachments in %.1f s (Odoo's own indexation at upload included)" % (args.documents, created))
-        wall, indexed = index_all(odoo_side, args)
-        odoo_side.load()
-        print("\n## mcp_knowledge benchmark (%s)\n" % machine_description())
-        print("Indexing %d documents (a third each PDF, DOCX, text) with %d processes: %.1f s, "
-              "**%.1f documents/s**\n" % (indexed, args.index_workers, wall, indexed / wall))
-        print("| Type | Documents | One process (documents/s) |\n|---|---:|---:|")
-        for kind, (count, rate) in per_type_rates(odoo_side).items():
-            print("| %s | %d | %.1f |" % (kind, count, rate))
+        index_and_report(args, odoo_side, words, weights)
         total = add_synthetic_chunks(odoo_side, args.chunks, words, weights)
         with odoo_side.registry.cursor() as cr:
             cr.execute("UPDATE ir_config_parameter SET value = %s WHERE key = 'web.base.url'",
                        ["http://127.0.0.1:%d" % args.port])
             cr.execute("UPDATE ir_config_parameter SET value = 'True' WHERE key = 'mcp_server.enabled'")
-        key = run(odoo_bin + common + ["mcp-key", "-d", args.db, "--login", "admin", "--name", "bench",
-                                       "--grant", "res.partner:read"], "create MCP key").strip().splitlines()[-1]
-        results = search_latency(args, odoo_bin, common, words, key)
+        results = search_latency(args, database, words, database.mcp_key("admin"))
         print("\nsearch_knowledge (keyword, limit 10) through /mcp, %d chunks, %d calls per set, one client:\n" % (
             total, args.requests))
-        print("| Queries | p50 (ms) | p95 (ms) | With results |\n|---|---:|---:|---:|")
-        for name, (p50, p95, hit_rate) in results.items():
-            print("| %s | %.1f | %.1f | %.0f%% |" % (name, p50, p95, hit_rate * 100))
-    finally:
-        if not args.keep_db:
-            odoo_side.drop()
+        rows = [(name, p50, p95, hit_rate * 100) for name, (p50, p95, hit_rate) in results.items()]
+        print("\n".join(markdown_table(QUERY_COLUMNS, rows)))
 
 
 if __name__ == "__main__":

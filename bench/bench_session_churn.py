@@ -18,40 +18,25 @@ Example::
     python3 bench/bench_session_churn.py --requests 600 --workers 2
 """
 import argparse
-import http.client
 import itertools
 import json
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import uuid
 
-from bench_search_read import (
-    PROTOCOL_VERSION,
-    QUERY_DOMAIN,
-    QUERY_FIELDS,
-    QUERY_LIMIT,
-    Odoo,
-    default_addons_path,
-    free_port,
-    log,
-    machine_description,
-    odoo_bin_command,
-    percentile,
-    run,
-    wait_for_server,
-)
+from benchlib.database import BenchDatabase, add_database_options, add_odoo_options
+from benchlib.http_client import PROTOCOL_VERSION, QUERY_DOMAIN, QUERY_FIELDS, QUERY_LIMIT, HttpClient, open_session
+from benchlib.odoo_side import log, machine_description
+from benchlib.partners import populate
+from benchlib.stats import latency_ms, markdown_table
 
 ADMIN_PASSWORD = "admin"  # what a database created without demo data gives the administrator
+COLUMNS = [("Condition", "%s"), ("p50 (ms)", "%.2f"), ("p95 (ms)", "%.2f"), ("p99 (ms)", "%.2f")]
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--addons-path", help="Odoo addons path; default: Odoo's own addons and this repository")
-    parser.add_argument("--db", help="name of the database to create (must not exist); default: a random name")
-    parser.add_argument("--keep-db", action="store_true", help="keep the database at the end")
+    add_database_options(parser)
     parser.add_argument("--requests", type=int, default=600, metavar="N",
                         help="measured web requests per condition (default: 600)")
     parser.add_argument("--warmup", type=int, default=50, metavar="N", help="unmeasured web requests (default: 50)")
@@ -64,38 +49,16 @@ def parse_args(argv=None):
                              "administrator in the web client would (default: 0)")
     parser.add_argument("--workers", type=int, default=2, help="0 = threaded, N = prefork with N workers (default 2)")
     parser.add_argument("--http-port", type=int, help="port of the server (default: a free one)")
-    parser.add_argument("--odoo-bin", help="path of odoo-bin; default: odoo-bin on PATH")
-    parser.add_argument("-c", "--config", help="Odoo configuration file (database connection settings)")
+    add_odoo_options(parser)
     args = parser.parse_args(argv)
     if min(args.requests, args.rounds, args.churn_per_minute) < 1 or args.warmup < 0 or args.workers < 0:
         parser.error("--requests, --rounds and --churn-per-minute must be positive")
     return args
 
 
-class Client:
-    """One plain HTTP/1.1 connection (reconnects when the server closes it), keeping the session cookie."""
-
-    def __init__(self, port):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.cookie = None
-
-    def request(self, method, path, payload=None, headers=None):
-        headers = dict(headers or {})
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        body = json.dumps(payload) if payload is not None else None
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        data = response.read()
-        cookie = response.getheader("Set-Cookie")
-        if cookie and cookie.startswith("session_id="):
-            self.cookie = cookie.split(";", 1)[0]
-        return response.status, response.headers, data
-
-
 def web_session(port, db, login):
     """A client logged in to the web client, and its ``call_kw(model, method, args, kwargs)``."""
-    client = Client(port)
+    client = HttpClient(port, keep_cookie=True)
     status, _headers, body = client.request("POST", "/web/session/authenticate", {
         "jsonrpc": "2.0", "method": "call", "params": {"db": db, "login": login, "password": ADMIN_PASSWORD}},
         {"Content-Type": "application/json"})
@@ -145,9 +108,7 @@ class SessionChurn(threading.Thread):
         super().__init__(daemon=True)
         # One profile edit every ``edit_every`` sessions (0: none).
         self.edit, self.edit_every = edit, edits_per_minute and max(1, round(per_minute / edits_per_minute))
-        self.client = Client(port)
-        self.headers = {"Authorization": "Bearer %s" % key, "Content-Type": "application/json",
-                        "Accept": "application/json, text/event-stream"}
+        self.client, self.key = HttpClient(port, keep_cookie=True), key
         self.interval = 60.0 / per_minute
         self.active = threading.Event()
         self.stopped = threading.Event()
@@ -155,14 +116,7 @@ class SessionChurn(threading.Thread):
         self.error = None
 
     def churn_once(self):
-        status, headers, body = self.client.request("POST", "/mcp", {
-            "jsonrpc": "2.0", "id": 1, "method": "initialize",
-            "params": {"protocolVersion": PROTOCOL_VERSION, "capabilities": {},
-                       "clientInfo": {"name": "churn", "version": "1.0"}}}, self.headers)
-        if status != 200:
-            raise RuntimeError("MCP initialize failed: HTTP %s %s" % (status, body[:500]))
-        session = dict(self.headers, **{"MCP-Session-Id": headers["MCP-Session-Id"],
-                                        "MCP-Protocol-Version": PROTOCOL_VERSION})
+        session = open_session(self.client, self.key, "churn", notify=False)
         status, _headers, body = self.client.request("DELETE", "/mcp", None, session)
         if status not in (200, 202, 204):
             raise RuntimeError("MCP DELETE failed: HTTP %s %s" % (status, body[:500]))
@@ -204,19 +158,12 @@ def measure(call, requests, rounds, churn):
     return {condition: sorted(latencies) for condition, latencies in results.items()}
 
 
-def serve_and_measure(args, odoo_bin, common, login, mcp_key, server_log):
-    port = args.http_port or free_port()
-    server = subprocess.Popen(
-        odoo_bin + common + ["-d", args.db, "--http-interface=127.0.0.1", "--http-port=%d" % port,
-                             "--workers=%d" % args.workers, "--max-cron-threads=0", "--log-level=warn"],
-        stdout=server_log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_server(port, server)
-        log("odoo-bin serving on 127.0.0.1:%d (%s)" % (
-            port, "threaded" if not args.workers else "%d workers" % args.workers))
-        call = web_user(port, args.db, login)
-        editor = args.profile_edits_per_minute and profile_editor(port, args.db, login)
-        churn = SessionChurn(port, mcp_key, args.churn_per_minute, editor, args.profile_edits_per_minute)
+def serve_and_measure(database, login, mcp_key):
+    args = database.args
+    with database.serve(args.workers, args.http_port) as server:
+        call = web_user(server.port, args.db, login)
+        editor = args.profile_edits_per_minute and profile_editor(server.port, args.db, login)
+        churn = SessionChurn(server.port, mcp_key, args.churn_per_minute, editor, args.profile_edits_per_minute)
         churn.start()
         for _ in range(args.warmup):
             call()
@@ -226,13 +173,6 @@ def serve_and_measure(args, odoo_bin, common, login, mcp_key, server_log):
         churn.stopped.set()
         log("%d MCP sessions opened and closed in %.0f s" % (churn.sessions, time.monotonic() - started))
         return results
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def report(args, results):
@@ -245,46 +185,21 @@ def report(args, results):
             ", and %d access profile edits per minute" % args.profile_edits_per_minute
             if args.profile_edits_per_minute else "", machine_description()),
         "",
-        "| Condition | p50 (ms) | p95 (ms) | p99 (ms) |",
-        "|---|---:|---:|---:|",
     ]
-    for with_churn, label in ((False, "without MCP session churn"), (True, "with MCP session churn")):
-        latencies = results[with_churn]
-        lines.append("| %s | %.2f | %.2f | %.2f |" % (label, percentile(latencies, 50) * 1000,
-                                                   percentile(latencies, 95) * 1000, percentile(latencies, 99) * 1000))
+    rows = [(label, *latency_ms(results[with_churn]))
+            for with_churn, label in ((False, "without MCP session churn"), (True, "with MCP session churn"))]
+    lines += markdown_table(COLUMNS, rows)
     print("\n".join(lines))
 
 
 def main(argv=None):
     args = parse_args(argv)
-    args.addons_path = args.addons_path or default_addons_path()
-    args.db = args.db or "mcp_bench_%s" % uuid.uuid4().hex[:8]
-    odoo_bin = odoo_bin_command(args)
-    common = ["--addons-path=%s" % args.addons_path] + (["-c", args.config] if args.config else [])
-    odoo_side = Odoo(args)
-    if odoo_side.database_exists():
-        sys.exit("bench: database %r already exists; choose another --db" % args.db)
-    created = False
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as server_log:
-        try:
-            created = True
-            run(odoo_bin + common + ["-d", args.db, "-i", "mcp_server", "--stop-after-init", "--without-demo=all",
-                                     "--log-level=warn"], "create database %s and install mcp_server" % args.db)
-            odoo_side.load()
-            _uid, login, _api_key, _paris = odoo_side.populate()
-            created_key = run(odoo_bin + common + ["mcp-key", "-d", args.db, "--login", login, "--name", "churn",
-                                                   "--grant", "res.partner:read"], "create MCP key")
-            mcp_key = created_key.strip().splitlines()[-1]
-            report(args, serve_and_measure(args, odoo_bin, common, login, mcp_key, server_log))
-            return 0
-        except Exception:
-            server_log.seek(0)
-            sys.stderr.write(server_log.read()[-4000:])
-            raise
-        finally:
-            if created and not args.keep_db:
-                odoo_side.drop()
-                log("dropped database %s" % args.db)
+    with BenchDatabase(args) as database:
+        database.install("mcp_server")
+        _uid, login, _api_key, _paris = populate(database.odoo_side)
+        mcp_key = database.mcp_key(login, name="churn")
+        report(args, serve_and_measure(database, login, mcp_key))
+        return 0
 
 
 if __name__ == "__main__":

@@ -22,21 +22,22 @@ Example::
 import argparse
 import json
 import logging
-import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from bench_search_read import (
-    MODERN_PROTOCOL_VERSION,
+from benchlib.http_client import (
     PROTOCOL_VERSION,
     QUERY_DOMAIN,
     QUERY_FIELDS,
     QUERY_LIMIT,
-    default_addons_path,
-    with_floor_addon,
+    SEARCH_READ_ARGUMENTS,
+    initialize_message,
+    mcp_headers,
+    modern_headers,
+    modern_meta,
+    tool_message,
 )
+from benchlib.odoo_side import default_addons_path, with_floor_addon
 
 
 def parse_args(argv=None):
@@ -63,17 +64,14 @@ class Caller:
 
         self.client = Client(odoo.http.root)
         self.path, self.uid, self.ids = path, uid, iter(range(1, 10 ** 9))
-        self.headers = {"Authorization": "Bearer %s" % key, "Content-Type": "application/json",
-                        "Accept": "application/json, text/event-stream"}
+        self.headers = mcp_headers(key)
         if path == "mcp":
-            reply = self.post("/mcp", {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-                "protocolVersion": PROTOCOL_VERSION, "capabilities": {}, "clientInfo": {"name": "profile"}}})
+            reply = self.post("/mcp", initialize_message("profile"))
             self.headers.update({"MCP-Session-Id": reply.headers["MCP-Session-Id"],
                                  "MCP-Protocol-Version": PROTOCOL_VERSION})
             self.post("/mcp", {"jsonrpc": "2.0", "method": "notifications/initialized"})
         elif path == "mcp-modern":
-            self.headers.update({"MCP-Protocol-Version": MODERN_PROTOCOL_VERSION, "Mcp-Method": "tools/call",
-                                 "Mcp-Name": "search_read"})
+            self.headers = modern_headers(key, "search_read")
 
     def post(self, url, payload):
         reply = self.client.post(url, data=json.dumps(payload), headers=self.headers)
@@ -86,14 +84,9 @@ class Caller:
             reply = self.post("/bench/search_read", {"uid": self.uid, "domain": QUERY_DOMAIN,
                                                      "fields": QUERY_FIELDS, "limit": QUERY_LIMIT})
             return len(json.loads(reply.get_data()))
-        params = {"name": "search_read", "arguments": {
-            "model": "res.partner", "domain": QUERY_DOMAIN, "fields": QUERY_FIELDS, "limit": QUERY_LIMIT}}
-        if self.path == "mcp-modern":
-            params["_meta"] = {"io.modelcontextprotocol/protocolVersion": MODERN_PROTOCOL_VERSION,
-                               "io.modelcontextprotocol/clientCapabilities": {},
-                               "io.modelcontextprotocol/clientInfo": {"name": "profile", "version": "1.0"}}
-        reply = json.loads(self.post("/mcp", {"jsonrpc": "2.0", "id": next(self.ids), "method": "tools/call",
-                                              "params": params}).get_data())
+        meta = modern_meta("profile") if self.path == "mcp-modern" else None
+        message = tool_message(next(self.ids), "search_read", SEARCH_READ_ARGUMENTS, meta)
+        reply = json.loads(self.post("/mcp", message).get_data())
         result = reply.get("result") or {}
         if "error" in reply or result.get("isError"):
             raise RuntimeError("search_read failed: %s" % str(reply)[:500])
@@ -111,10 +104,9 @@ class StatementLog(logging.Handler):
         self.statements.append(record.getMessage().split("\n")[0][:200])
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def load(args):
+    """Configure Odoo for ``args.db`` as the benchmark's server runs; answers the registry."""
     import odoo
-    from odoo import sql_db
 
     addons_path = with_floor_addon(args.addons_path or default_addons_path())
     # -d without --db-filter, as the benchmark's server runs: Odoo uses that database without listing them.
@@ -122,14 +114,12 @@ def main(argv=None):
         ["-c", args.config] if args.config else [])
     odoo.tools.config.parse_config(options)
     logging.getLogger("odoo").setLevel(logging.WARNING)
-    if args.path != "floor" and not args.key:
-        sys.exit("profile: --key is needed for path %s" % args.path)
-    registry = odoo.modules.registry.Registry(args.db)
-    with registry.cursor() as cr:
-        uid = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}).ref("base.user_admin").id
-    caller = Caller(args.path, args.key, uid)
-    for _ in range(args.warmup):
-        caller.call()
+    return odoo.modules.registry.Registry(args.db)
+
+
+def count_statements(args, caller):
+    """Print the statements of one request (and, with ``--show-sql``, the statements themselves)."""
+    from odoo import sql_db
 
     before = sql_db.sql_counter
     caller.call()
@@ -142,26 +132,51 @@ def main(argv=None):
         sql_logger.setLevel(logging.WARNING)
         sql_logger.removeHandler(handler)
         print("\n".join("  %s" % statement for statement in handler.statements if "query:" in statement))
-    if not args.profile:
-        cpu, wall = time.process_time(), time.perf_counter()
-        for _ in range(args.requests):
-            caller.call()
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        print("%s: %.2f ms CPU (this process: client and Odoo, not PostgreSQL) and %.2f ms wall per request"
-              % (args.path, cpu * 1000 / max(1, args.requests), wall * 1000 / max(1, args.requests)))
-    else:
-        from pyinstrument import Profiler
 
-        profiler = Profiler(interval=0.0002)
-        profiler.start()
-        for _ in range(args.requests):
-            caller.call()
-        profiler.stop()
-        with open(args.profile, "w", encoding="utf-8") as output:
-            output.write("%s: %d requests of search_read (80 partners, 3 fields), in-process via odoo.http.root\n\n"
-                         % (args.path, args.requests))
-            output.write(profiler.output_text(unicode=False, color=False, show_all=False))
-        print("profile written to %s" % args.profile)
+
+def time_requests(args, caller):
+    """CPU and wall time per request over ``--requests`` calls."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(args.requests):
+        caller.call()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print("%s: %.2f ms CPU (this process: client and Odoo, not PostgreSQL) and %.2f ms wall per request"
+          % (args.path, cpu * 1000 / max(1, args.requests), wall * 1000 / max(1, args.requests)))
+
+
+def profile_requests(args, caller):
+    """A pyinstrument text profile of ``--requests`` calls, written to ``--profile``."""
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0002)
+    profiler.start()
+    for _ in range(args.requests):
+        caller.call()
+    profiler.stop()
+    with open(args.profile, "w", encoding="utf-8") as output:
+        output.write("%s: %d requests of search_read (80 partners, 3 fields), in-process via odoo.http.root\n\n"
+                     % (args.path, args.requests))
+        output.write(profiler.output_text(unicode=False, color=False, show_all=False))
+    print("profile written to %s" % args.profile)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    import odoo
+
+    registry = load(args)
+    if args.path != "floor" and not args.key:
+        sys.exit("profile: --key is needed for path %s" % args.path)
+    with registry.cursor() as cr:
+        uid = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}).ref("base.user_admin").id
+    caller = Caller(args.path, args.key, uid)
+    for _ in range(args.warmup):
+        caller.call()
+    count_statements(args, caller)
+    if args.profile:
+        profile_requests(args, caller)
+    else:
+        time_requests(args, caller)
     return 0
 
 
