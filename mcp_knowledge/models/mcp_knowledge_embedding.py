@@ -21,12 +21,12 @@ class McpKnowledgeEmbedding(models.AbstractModel):
     @api.model
     def _provider(self):
         """``(provider, model)`` of Settings, or ``(None, None)`` when semantic search is off."""
-        get = self.env["ir.config_parameter"].sudo().get_param
-        provider_id = int(get("mcp_knowledge.embedding_provider_id") or 0)
+        settings = self.env["mcp.server"]._settings()
+        provider_id = settings["knowledge_embedding_provider_id"]
         provider = self.env["mcp.ai.provider"].sudo().browse(provider_id).exists() if provider_id else None
         if not provider or not provider.active:
             return None, None
-        return provider, get("mcp_knowledge.embedding_model") or DEFAULT_EMBEDDING_MODEL
+        return provider, settings["knowledge_embedding_model"] or DEFAULT_EMBEDDING_MODEL
 
     @api.model
     def _embed(self, texts):

@@ -24,7 +24,7 @@ class McpKnowledgeLanguage(models.AbstractModel):
 
     @api.model
     def _default_config(self):
-        value = self.env["ir.config_parameter"].sudo().get_param("mcp_knowledge.language") or DEFAULT_CONFIG
+        value = self.env["mcp.server"]._settings()["knowledge_language"] or DEFAULT_CONFIG
         return value if value in self._available_configs() else "simple"
 
     @api.model

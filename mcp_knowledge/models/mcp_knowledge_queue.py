@@ -1,9 +1,20 @@
 """Which attachments the knowledge index holds (Settings: enabled, models, file types, size limit)."""
 from odoo import _, api, models
+from odoo.addons.mcp_server.lib.settings import as_int, as_text, register_setting
+from odoo.tools import str2bool
 
 from ..lib.extraction import DEFAULT_FILE_TYPES, file_type
+from .mcp_knowledge_embedding import DEFAULT_EMBEDDING_MODEL
 
-DEFAULT_MAX_SIZE_MB = 20
+# The knowledge settings, read with the server's others (one query, cached per worker).
+register_setting("knowledge_enabled", "mcp_knowledge.enabled", lambda value: str2bool(value, default=False),
+                 "False")
+register_setting("knowledge_models", "mcp_knowledge.models", as_text, "")
+register_setting("knowledge_file_types", "mcp_knowledge.file_types", as_text, DEFAULT_FILE_TYPES)
+register_setting("knowledge_max_size_mb", "mcp_knowledge.max_size_mb", as_int, 20)
+register_setting("knowledge_language", "mcp_knowledge.language", as_text, "english")
+register_setting("knowledge_embedding_provider_id", "mcp_knowledge.embedding_provider_id", as_int, 0)
+register_setting("knowledge_embedding_model", "mcp_knowledge.embedding_model", as_text, DEFAULT_EMBEDDING_MODEL)
 # Technical models whose files are not business documents.
 EXCLUDED_PREFIXES = ("ir.", "mcp.", "base.", "bus.", "res.config", "web_editor.", "website.")
 
@@ -14,12 +25,12 @@ class McpKnowledgeQueue(models.Model):
     @api.model
     def _index_settings(self):
         """``{"enabled", "models" (set, empty: all business models), "file_types" (set), "max_bytes"}``."""
-        get = self.env["ir.config_parameter"].sudo().get_param
-        models_value = get("mcp_knowledge.models") or ""
-        types_value = get("mcp_knowledge.file_types") or DEFAULT_FILE_TYPES
-        max_mb = int(get("mcp_knowledge.max_size_mb") or DEFAULT_MAX_SIZE_MB)
+        settings = self.env["mcp.server"]._settings()
+        models_value = settings["knowledge_models"]
+        types_value = settings["knowledge_file_types"] or DEFAULT_FILE_TYPES
+        max_mb = settings["knowledge_max_size_mb"]
         return {
-            "enabled": get("mcp_knowledge.enabled") == "True",
+            "enabled": settings["knowledge_enabled"],
             "models": {name.strip() for name in models_value.replace(" ", ",").split(",") if name.strip()},
             "file_types": {name.strip().lstrip(".").lower() for name in types_value.replace(" ", ",").split(",")
                            if name.strip()},

@@ -1,10 +1,10 @@
 """Knowledge index settings: on/off, models, file types, size limit and default language."""
 from odoo import _, api, fields, models
+from odoo.addons.mcp_server.lib.settings import default
 from odoo.exceptions import ValidationError
 
 from ..lib.embeddings import EMBEDDING_KINDS
 from ..lib.extraction import DEFAULT_FILE_TYPES, EXTENSIONS
-from .mcp_knowledge_embedding import DEFAULT_EMBEDDING_MODEL
 
 
 class ResConfigSettings(models.TransientModel):
@@ -20,10 +20,11 @@ class ResConfigSettings(models.TransientModel):
         string="Indexed file types", config_parameter="mcp_knowledge.file_types",
         help="File extensions separated by commas, among: %s." % DEFAULT_FILE_TYPES)
     mcp_knowledge_max_size_mb = fields.Integer(
-        string="Largest indexed file (MB)", config_parameter="mcp_knowledge.max_size_mb", default=20)
+        string="Largest indexed file (MB)", config_parameter="mcp_knowledge.max_size_mb",
+        default=default("knowledge_max_size_mb"))
     mcp_knowledge_language = fields.Selection(
         "_selection_knowledge_language", string="Default document language",
-        config_parameter="mcp_knowledge.language", default="english",
+        config_parameter="mcp_knowledge.language", default=default("knowledge_language"),
         help="Stemming and stop words of documents whose record has no language of its own.")
 
     mcp_knowledge_embedding_provider_id = fields.Many2one(
@@ -33,7 +34,7 @@ class ResConfigSettings(models.TransientModel):
              "Gemini or an OpenAI-compatible server). Empty: keyword and fuzzy search only.")
     mcp_knowledge_embedding_model = fields.Char(
         string="Embedding model", config_parameter="mcp_knowledge.embedding_model",
-        default=DEFAULT_EMBEDDING_MODEL)
+        default=default("knowledge_embedding_model"))
 
     @api.model
     def _selection_knowledge_language(self):
