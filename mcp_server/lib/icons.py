@@ -23,7 +23,13 @@ def addon_icon_path(addon):
     return path
 
 
-def icon_list(base_url, path):
-    """The ``icons`` value of one entity: ``[{src, mimeType}]`` with an absolute ``src``."""
-    mime_type = MIME_TYPES.get(path.rpartition(".")[2].lower(), "image/png")
-    return [{"src": "%s%s" % (base_url, path), "mimeType": mime_type}]
+def icon_list(base_url, path, typed=True):
+    """The ``icons`` value of one entity: ``[{src, mimeType}]`` with an absolute ``src``.
+
+    ``typed=False`` leaves ``mimeType`` out (optional in the schema; the URL's suffix and the served
+    Content-Type say it), as ``tools/list`` does to stay small.
+    """
+    icon = {"src": "%s%s" % (base_url, path)}
+    if typed:
+        icon["mimeType"] = MIME_TYPES.get(path.rpartition(".")[2].lower(), "image/png")
+    return [icon]

@@ -13,11 +13,13 @@ class McpServerIcons(models.AbstractModel):
     _inherit = "mcp.server"
 
     @api.model
-    def _icons(self, call, path, version=None):
-        """The ``icons`` of an entity whose image is at ``path``; None for clients predating icons."""
+    def _icons(self, call, path, version=None, typed=True):
+        """The ``icons`` of an entity whose image is at ``path``; None for clients predating icons.
+
+        ``typed=False``: without ``mimeType`` (see ``lib/icons.icon_list``)."""
         if not icons_supported(version or call.protocol_version):
             return None
-        return icon_list(call.settings.get("base_url") or "", path)
+        return icon_list(call.settings.get("base_url") or "", path, typed)
 
     @api.model
     def _with_icons(self, entries, call, path):

@@ -165,7 +165,8 @@ class McpServerMethods(models.AbstractModel):
         tools = []
         for spec in self.env["mcp.tool.registry"]._catalog_for(call):
             tool = spec.describe()
-            icons = self._icons(call, self._tool_icon_path(spec))
+            # One short URL per tool, without mimeType: tools/list is read in full by every agent.
+            icons = self._icons(call, self._tool_icon_path(spec), typed=False)
             tools.append(dict(tool, icons=icons) if icons else tool)
         return tools
 

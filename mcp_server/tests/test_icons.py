@@ -27,9 +27,12 @@ class TestIcons(McpCase):
         self.assertEqual(response.status_code, 200, response.text)
         return response.json()["result"], response.headers["MCP-Session-Id"]
 
-    def assertPublicIcon(self, entity, path):
-        """``entity`` shows one PNG at ``path`` on the public origin, served to anyone without a login."""
-        self.assertEqual(entity.get("icons"), [{"src": self.base + path, "mimeType": "image/png"}], entity)
+    def assertPublicIcon(self, entity, path, typed=True):
+        """``entity`` shows one PNG at ``path`` on the public origin, served to anyone without a login.
+
+        ``typed``: with ``mimeType`` (tools/list leaves it out to stay small)."""
+        expected = {"src": self.base + path, "mimeType": "image/png"} if typed else {"src": self.base + path}
+        self.assertEqual(entity.get("icons"), [expected], entity)
         origins = self.env["mcp.server"]._settings()["public_origins"]
         self.assertTrue(origins.origin_allowed(normalize_origin(entity["icons"][0]["src"])))
         self.opener.cookies.clear()
@@ -43,7 +46,7 @@ class TestIcons(McpCase):
         self.assertPublicIcon(result["serverInfo"], SERVER_ICON)
         tools = {tool["name"]: tool for tool in self.rpc(self.secret_full, "tools/list")["tools"]}
         # A generic record tool acts on any model: it shows the server's icon.
-        self.assertPublicIcon(tools["search_read"], SERVER_ICON)
+        self.assertPublicIcon(tools["search_read"], SERVER_ICON, typed=False)
         resources = {r["uri"]: r for r in self.rpc(self.secret_full, "resources/list")["resources"]}
         self.assertPublicIcon(resources["odoo://context"], SERVER_ICON)
         template = self.rpc(self.secret_full, "resources/templates/list")["resourceTemplates"][0]
