@@ -24,7 +24,9 @@ class McpServerPrompts(models.AbstractModel):
 
     def _prompt_descriptions(self, call):
         prompts = super()._prompt_descriptions(call)
-        return [*prompts, _knowledge_prompt()] if self._knowledge_prompt_available(call) else prompts
+        if not self._knowledge_prompt_available(call):
+            return prompts
+        return [*prompts, *self._with_icons([_knowledge_prompt()], call, self._addon_icon_path("mcp_knowledge"))]
 
     def _rpc_prompts_get(self, params, call):
         if params.get("name") != PROMPT_NAME or not self._knowledge_prompt_available(call):

@@ -130,8 +130,11 @@ class TestSearchKnowledge(McpCase):
                           {"attachment_id": self.private.id, "offset": 0})
 
     def test_answer_from_documents_prompt(self):
-        prompts = {p["name"] for p in self.rpc(self.secret_full, "prompts/list")["prompts"]}
+        prompts = {p["name"]: p for p in self.rpc(self.secret_full, "prompts/list")["prompts"]}
         self.assertIn("answer_from_documents", prompts)
+        # The prompt shows this addon's icon (SEP-973).
+        self.assertEqual([icon["src"].partition("//")[2].partition("/")[2] for icon in prompts[
+            "answer_from_documents"]["icons"]], ["mcp_knowledge/static/description/icon.png"])
         prompt = self.rpc(self.secret_full, "prompts/get", {
             "name": "answer_from_documents", "arguments": {"question": "What is the late payment interest?"}})
         text = prompt["messages"][0]["content"]["text"]

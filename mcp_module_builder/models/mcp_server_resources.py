@@ -18,10 +18,10 @@ class McpServerResources(models.AbstractModel):
     def _resource_descriptions(self, call):
         resources = super()._resource_descriptions(call)
         if self._builder_resource_visible(call):
-            resources.append({"uri": SPEC_SCHEMA_URI, "name": "module-spec-schema",
-                              "title": _("Module specification schema"),
-                              "description": _("JSON Schema of the spec of validate_module_spec and build_module."),
-                              "mimeType": "application/json"})
+            resources += self._with_icons([{
+                "uri": SPEC_SCHEMA_URI, "name": "module-spec-schema", "title": _("Module specification schema"),
+                "description": _("JSON Schema of the spec of validate_module_spec and build_module."),
+                "mimeType": "application/json"}], call, self._addon_icon_path("mcp_module_builder"))
         return resources
 
     @api.model

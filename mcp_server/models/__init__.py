@@ -12,6 +12,7 @@ from . import mcp_client_reply
 from . import mcp_server
 from . import mcp_server_post
 from . import mcp_server_methods
+from . import mcp_server_icons
 from . import mcp_server_stream
 from . import mcp_server_client_requests
 from . import mcp_server_resources

@@ -65,7 +65,7 @@ class McpServerMethods(models.AbstractModel):
             return result
         result = dict(result)
         result.setdefault("resultType", "complete")
-        result["_meta"] = dict(result.get("_meta") or {}, **{jsonrpc.META_SERVER_INFO: self._server_info()})
+        result["_meta"] = dict(result.get("_meta") or {}, **{jsonrpc.META_SERVER_INFO: self._server_info_for(call)})
         hints = CACHE_HINTS.get(method)
         if hints and result["resultType"] == "complete" and not call.retried:
             result.setdefault("ttlMs", hints[0])
@@ -76,7 +76,7 @@ class McpServerMethods(models.AbstractModel):
         """``_shape_result`` of a tools/call result, usable after this request's cursor is closed."""
         if not call.modern:
             return lambda result: result
-        server_info = self._server_info()
+        server_info = self._server_info_for(call)
 
         def shape(result):
             return dict(result, resultType="complete", _meta={jsonrpc.META_SERVER_INFO: server_info})
@@ -117,7 +117,7 @@ class McpServerMethods(models.AbstractModel):
         return {
             "protocolVersion": version,
             "capabilities": self._capabilities(call),
-            "serverInfo": self._server_info(),
+            "serverInfo": self._server_info_for(call, version),
             "instructions": self._instructions(),
         }
 
@@ -162,7 +162,13 @@ class McpServerMethods(models.AbstractModel):
 
     def _tool_descriptions(self, call):
         """The tools this credential may use, in name order (stable across calls and workers)."""
-        return [tool.describe() for tool in self.env["mcp.tool.registry"]._catalog_for(call)]
+        tools = []
+        for spec in self.env["mcp.tool.registry"]._catalog_for(call):
+            tool = spec.describe()
+            # One short URL per tool, without mimeType: tools/list is read in full by every agent.
+            icons = self._icons(call, self._tool_icon_path(spec), typed=False)
+            tools.append(dict(tool, icons=icons) if icons else tool)
+        return tools
 
     def _rpc_tools_call(self, params, call):
         name = params.get("name")

@@ -40,7 +40,7 @@ class McpServerPrompts(models.AbstractModel):
 
     def _prompt_descriptions(self, call):
         """The prompts of this server (the same for every credential)."""
-        return _prompt_definitions()
+        return self._with_icons(_prompt_definitions(), call, self._addon_icon_path("mcp_server"))
 
     def _rpc_prompts_get(self, params, call):
         name = params.get("name")

@@ -48,13 +48,13 @@ class McpServerResources(models.AbstractModel):
             if call.policy.allows(model_name, "read"):
                 resources.append({"uri": "odoo://model/%s/schema" % model_name, "name": "%s schema" % model_name,
                                   "title": _("%s fields", model_name), "mimeType": "application/json"})
-        return resources
+        return self._with_icons(resources, call, self._addon_icon_path("mcp_server"))
 
     def _rpc_resource_templates_list(self, params, call):
         return self._paginate(self._resource_templates(call), params, "resourceTemplates")
 
     def _resource_templates(self, call):
-        return list(TEMPLATES)
+        return self._with_icons(list(TEMPLATES), call, self._addon_icon_path("mcp_server"))
 
     def _rpc_resources_read(self, params, call):
         uri = params.get("uri")

@@ -70,7 +70,9 @@ class McpServerSkills(models.AbstractModel):
     # Resources
     # ------------------------------------------------------------------
     def _resource_descriptions(self, call):
-        return super()._resource_descriptions(call) + [skill.resource() for skill in self._skills_for(call)]
+        return super()._resource_descriptions(call) + [
+            self._with_icons([skill.resource()], call, self._skill_icon_path(skill))[0]
+            for skill in self._skills_for(call)]
 
     def _rpc_resources_read(self, params, call):
         uri = params.get("uri")
@@ -84,8 +86,14 @@ class McpServerSkills(models.AbstractModel):
     # ------------------------------------------------------------------
     def _prompt_descriptions(self, call):
         return super()._prompt_descriptions(call) + [
-            {"name": skill.prompt_name, "title": skill.title, "description": skill.description, "arguments": []}
+            self._with_icons([{"name": skill.prompt_name, "title": skill.title, "description": skill.description,
+                               "arguments": []}], call, self._skill_icon_path(skill))[0]
             for skill in self._skills_for(call)]
+
+    @api.model
+    def _skill_icon_path(self, skill):
+        """A skill shows the icon of the app of its first model."""
+        return self._app_icon_path(skill.models[0]) if skill.models else self._addon_icon_path("mcp_server")
 
     def _rpc_prompts_get(self, params, call):
         name = params.get("name")

@@ -23,7 +23,7 @@ class ToolSpec:
 
     def __init__(self, name, title, description, input_schema, output_schema=None, risk="read",
                  operation=None, idempotent=False, open_world=False, background=False, call_risk=None, parts=None,
-                 frames_data=None, paging=None, always_allowed=False):
+                 frames_data=None, paging=None, always_allowed=False, icon_model=None):
         if risk not in RISK_LEVELS:
             raise ValueError("unknown risk level %r for tool %s" % (risk, name))
         self.name = name
@@ -62,6 +62,8 @@ class ToolSpec:
         self.paging = paging
         # Usable whatever the profile's tool allowlist (e.g. following one's own approval requests).
         self.always_allowed = always_allowed
+        # The one model the tool acts on, whose Odoo app icon the tool shows (None: its addon's icon).
+        self.icon_model = icon_model
         self.method_name = None
         self.module = None
         self._validator = None
@@ -107,15 +109,16 @@ class ToolSpec:
 
 def mcp_tool(name, title, description, input_schema, output_schema=None, risk="read", operation=None,
              idempotent=False, open_world=False, background=False, call_risk=None, parts=None, frames_data=None,
-             paging=None, always_allowed=False):
+             paging=None, always_allowed=False, icon_model=None):
     """Mark a registry method ``_tool_x(self, call, arguments)`` as the MCP tool ``name``.
 
-    ``paging`` (``"offset"`` or ``"ids"``) and ``always_allowed``: see ``ToolSpec``.
+    ``paging`` (``"offset"`` or ``"ids"``), ``always_allowed`` and ``icon_model``: see ``ToolSpec``.
 
     ``frames_data`` (default: read tools) frames the answer's text as data, see ``lib/answer_format``.
     """
     spec = ToolSpec(name, title, description, input_schema, output_schema, risk, operation, idempotent, open_world,
-                    background, call_risk, parts, frames_data, paging=paging, always_allowed=always_allowed)
+                    background, call_risk, parts, frames_data, paging=paging, always_allowed=always_allowed,
+                    icon_model=icon_model)
 
     def decorate(method):
         spec.method_name = method.__name__

@@ -59,7 +59,7 @@ class McpToolsMailTemplates(models.AbstractModel):
                         "lang": {"type": "string", "description": "Language the texts are written in (e.g. fr_FR); "
                                                                   "default: the user's."}},
          "required": ["model", "name", "subject", "body_html"], "additionalProperties": False},
-        TEMPLATE_OUTPUT, risk="write", operation="create")
+        TEMPLATE_OUTPUT, risk="write", operation="create", icon_model="mail.template")
     def _tool_draft_email_template(self, call, args):
         templates = self._mail_templates(call.policy)
         Template = call.policy.check_model(self.env, "mail.template", "create")
@@ -87,7 +87,7 @@ class McpToolsMailTemplates(models.AbstractModel):
         "Only templates whose placeholders are field paths the key may read.",
         {"properties": {"template": TEMPLATE_ID, "record": RECORD_ID},
          "required": ["template", "record"], "additionalProperties": False},
-        RENDERED_OUTPUT, operation="read")
+        RENDERED_OUTPUT, operation="read", icon_model="mail.template")
     def _tool_preview_email_template(self, call, args):
         templates = self._mail_templates(call.policy)
         template = templates.template(args["template"])
@@ -102,7 +102,7 @@ class McpToolsMailTemplates(models.AbstractModel):
          "required": ["template", "record"], "additionalProperties": False},
         {"type": "object", "properties": {"sent_to": {"type": "string"}, "subject": {"type": "string"},
                                           "state": {"type": "string"}}, "required": ["sent_to", "subject"]},
-        risk="write", operation="read")
+        risk="write", operation="read", icon_model="mail.template")
     def _tool_send_test_email(self, call, args):
         templates = self._mail_templates(call.policy)
         template = templates.template(args["template"])
@@ -134,7 +134,7 @@ class McpToolsMailTemplates(models.AbstractModel):
         {"type": "object", "properties": {"mailing_id": {"type": "integer"}, "subject": {"type": "string"},
                                           "model": {"type": "string"}, "recipients": {"type": "integer"},
                                           "state": {"type": "string"}}, "required": ["mailing_id", "state"]},
-        risk="write", operation="create")
+        risk="write", operation="create", icon_model=MAILING_MODEL)
     def _tool_stage_mass_mailing(self, call, args):
         templates = self._mail_templates(call.policy)
         template = templates.template(args["template"])

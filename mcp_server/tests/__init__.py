@@ -28,3 +28,4 @@ from . import test_vocabulary
 from . import test_mail_templates
 from . import test_admin_controls
 from . import test_tasks
+from . import test_icons
