@@ -7,6 +7,7 @@ from odoo import _, api, models, release, tools
 
 from ..lib import jsonrpc
 from ..lib.call_context import LOG_LEVELS
+from ..lib.icons import SERVER_ADDON
 from ..lib.jsonrpc import JsonRpcError
 from ..lib.request_state import DEFAULT_TTL_SECONDS, RequestStateError, request_digest, sign_state, verify_state
 
@@ -165,8 +166,10 @@ class McpServerMethods(models.AbstractModel):
         tools = []
         for spec in self.env["mcp.tool.registry"]._catalog_for(call):
             tool = spec.describe()
-            # One short URL per tool, without mimeType: tools/list is read in full by every agent.
-            icons = self._icons(call, self._tool_icon_path(spec), typed=False)
+            # tools/list is read in full by every agent: only a tool whose icon is not the server's own
+            # (shown in serverInfo) carries one, as one short URL without mimeType.
+            path = self._tool_icon_path(spec)
+            icons = path != self._addon_icon_path(SERVER_ADDON) and self._icons(call, path, typed=False)
             tools.append(dict(tool, icons=icons) if icons else tool)
         return tools
 

@@ -45,14 +45,21 @@ class TestIcons(McpCase):
         result, _session = self.initialize("2025-11-25")
         self.assertPublicIcon(result["serverInfo"], SERVER_ICON)
         tools = {tool["name"]: tool for tool in self.rpc(self.secret_full, "tools/list")["tools"]}
-        # A generic record tool acts on any model: it shows the server's icon.
-        self.assertPublicIcon(tools["search_read"], SERVER_ICON, typed=False)
+        # A generic record tool acts on any model: it carries no icon of its own, the server's stands for it.
+        self.assertNotIn("icons", tools["search_read"])
         resources = {r["uri"]: r for r in self.rpc(self.secret_full, "resources/list")["resources"]}
         self.assertPublicIcon(resources["odoo://context"], SERVER_ICON)
         template = self.rpc(self.secret_full, "resources/templates/list")["resourceTemplates"][0]
         self.assertPublicIcon(template, SERVER_ICON)
         prompts = {p["name"]: p for p in self.rpc(self.secret_full, "prompts/list")["prompts"]}
         self.assertPublicIcon(prompts["explore_model"], SERVER_ICON)
+
+    def test_a_tool_of_another_app_lists_its_icon(self):
+        profile = self._make_profile("MCP icon test", "read_write", {
+            "res.partner": {"ops": "read"}, "mail.template": {"ops": "read,create"}})
+        _key, secret = self._make_key("icon key", self.user_a, profile)
+        tools = {tool["name"]: tool for tool in self.rpc(secret, "tools/list")["tools"]}
+        self.assertPublicIcon(tools["draft_email_template"], "/mail/static/description/icon.png", typed=False)
 
     def test_model_bound_tools_and_skills_show_their_app_icon(self):
         server = self.env["mcp.server"]
@@ -78,7 +85,9 @@ class TestIcons(McpCase):
         self.assertEqual(response.status_code, 200, response.text)
         result = response.json()["result"]
         self.assertPublicIcon(result["_meta"]["io.modelcontextprotocol/serverInfo"], SERVER_ICON)
-        self.assertTrue(all(tool["icons"][0]["src"].startswith(self.base + "/") for tool in result["tools"]))
+        self.assertNotIn("icons", next(tool for tool in result["tools"] if tool["name"] == "search_read"))
+        self.assertTrue(all(tool["icons"][0]["src"].startswith(self.base + "/") for tool in result["tools"]
+                            if "icons" in tool))
 
     def test_older_protocol_versions_get_no_icons(self):
         for version in ("2025-06-18", "2025-03-26"):
