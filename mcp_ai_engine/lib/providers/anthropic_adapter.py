@@ -1,14 +1,9 @@
 """Anthropic (Messages API) through the official ``anthropic`` SDK."""
-from .base import (
-    CONNECTION,
-    MALFORMED,
-    TIMEOUT,
-    ProviderAdapter,
-    ProviderError,
-    error_from_status,
-    provider_message,
-    retry_after_seconds,
-)
+from .base import ProviderAdapter, provider_message, sdk_failures
+
+
+def _status_of(exc):
+    return exc.status_code, provider_message(exc.body, exc.message), exc.response.headers
 
 
 class AnthropicAdapter(ProviderAdapter):
@@ -19,7 +14,8 @@ class AnthropicAdapter(ProviderAdapter):
     def request(self, system, prompt, model, temperature, max_tokens, timeout):
         anthropic = self.sdk()
         options = {"system": system} if system else {}
-        try:
+        with sdk_failures(anthropic.APITimeoutError, anthropic.APIConnectionError, anthropic.APIStatusError,
+                          _status_of):
             with anthropic.Anthropic(api_key=self.api_key, base_url=self.base_url, timeout=timeout,
                                      max_retries=0) as client:
                 response = client.messages.create(
@@ -29,14 +25,3 @@ class AnthropicAdapter(ProviderAdapter):
             usage = response.usage
             return self.checked("".join(texts) if texts else None, usage and usage.input_tokens,
                                 usage and usage.output_tokens)
-        except ProviderError:
-            raise
-        except anthropic.APITimeoutError as exc:
-            raise ProviderError(TIMEOUT, str(exc)) from exc
-        except anthropic.APIConnectionError as exc:
-            raise ProviderError(CONNECTION, str(exc.__cause__ or exc)) from exc
-        except anthropic.APIStatusError as exc:
-            raise error_from_status(exc.status_code, provider_message(exc.body, exc.message),
-                                    retry_after_seconds(exc.response.headers)) from exc
-        except Exception as exc:  # anything else: an answer the SDK or we could not read
-            raise ProviderError(MALFORMED, "%s: %s" % (type(exc).__name__, exc)) from exc

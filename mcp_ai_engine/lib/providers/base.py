@@ -6,6 +6,7 @@ whose ``kind`` the addon turns into a message for people.
 """
 import importlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 # Kinds of failure; the retry loop retries RETRYABLE ones.
@@ -56,6 +57,28 @@ def error_from_status(status, detail="", retry_after=None):
     else:
         kind = BAD_REQUEST
     return ProviderError(kind, detail, status, retry_after)
+
+
+@contextmanager
+def sdk_failures(timeout_error, connection_error, status_error, status_of):
+    """Turn an SDK's failures into :class:`ProviderError`: its ``timeout_error`` and ``connection_error``
+    classes, and its ``status_error`` class, whose instances ``status_of(exc)`` reads as
+    ``(status, message, headers)``; anything else is an answer that could not be read (``MALFORMED``)."""
+    try:
+        yield
+    except ProviderError:
+        raise
+    except timeout_error as exc:
+        raise ProviderError(TIMEOUT, str(exc)) from exc
+    except connection_error as exc:
+        raise ProviderError(CONNECTION, str(exc.__cause__ or exc)) from exc
+    except status_error as exc:
+        status, message, headers = status_of(exc)
+        if 200 <= status < 300:  # a success status with a body the SDK could not read
+            raise ProviderError(MALFORMED, message) from exc
+        raise error_from_status(status, message, retry_after_seconds(headers)) from exc
+    except Exception as exc:  # anything else: an answer the SDK or we could not read
+        raise ProviderError(MALFORMED, "%s: %s" % (type(exc).__name__, exc)) from exc
 
 
 def retry_after_seconds(headers):

@@ -1,14 +1,9 @@
 """OpenAI (Chat Completions) through the official ``openai`` SDK."""
-from .base import (
-    CONNECTION,
-    MALFORMED,
-    TIMEOUT,
-    ProviderAdapter,
-    ProviderError,
-    error_from_status,
-    provider_message,
-    retry_after_seconds,
-)
+from .base import ProviderAdapter, provider_message, sdk_failures
+
+
+def _status_of(exc):
+    return exc.status_code, provider_message(exc.body, exc.message), exc.response.headers
 
 
 class OpenAIAdapter(ProviderAdapter):
@@ -25,7 +20,7 @@ class OpenAIAdapter(ProviderAdapter):
         openai = self.sdk()
         messages = [{"role": "system", "content": system}] if system else []
         messages.append({"role": "user", "content": prompt})
-        try:
+        with sdk_failures(openai.APITimeoutError, openai.APIConnectionError, openai.APIStatusError, _status_of):
             with openai.OpenAI(api_key=self.client_api_key(), base_url=self.base_url, timeout=timeout,
                                max_retries=0) as client:
                 response = client.chat.completions.create(
@@ -35,14 +30,3 @@ class OpenAIAdapter(ProviderAdapter):
             usage = response.usage
             return self.checked(choice.message.content, usage and usage.prompt_tokens,
                                 usage and usage.completion_tokens)
-        except ProviderError:
-            raise
-        except openai.APITimeoutError as exc:
-            raise ProviderError(TIMEOUT, str(exc)) from exc
-        except openai.APIConnectionError as exc:
-            raise ProviderError(CONNECTION, str(exc.__cause__ or exc)) from exc
-        except openai.APIStatusError as exc:
-            raise error_from_status(exc.status_code, provider_message(exc.body, exc.message),
-                                    retry_after_seconds(exc.response.headers)) from exc
-        except Exception as exc:  # anything else: an answer the SDK or we could not read
-            raise ProviderError(MALFORMED, "%s: %s" % (type(exc).__name__, exc)) from exc
