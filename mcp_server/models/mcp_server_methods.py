@@ -47,6 +47,8 @@ class McpServerMethods(models.AbstractModel):
         }
         if call.modern:
             handlers["server/discover"] = self._rpc_server_discover
+            for methods in self._extensions(call).values():
+                handlers.update(methods)
         else:
             handlers.update({"initialize": self._rpc_initialize, "ping": self._rpc_ping,
                              "logging/setLevel": self._rpc_logging_set_level})
@@ -92,11 +94,16 @@ class McpServerMethods(models.AbstractModel):
         return {"name": SERVER_NAME, "title": SERVER_TITLE,
                 "version": module.latest_version or module.installed_version or release.version}
 
+    def _extensions(self, call):
+        """``{extension id: {method: handler}}`` of the protocol extensions served in the 2026-07-28 era
+        (announced in ``capabilities.extensions``); an extension's addon or file adds its entry."""
+        return {}
+
     def _capabilities(self, call):
         """What this server serves in the caller's era; nothing is advertised that is not served."""
         capabilities = {"tools": {}, "resources": {}, "prompts": {}, "completions": {}, "logging": {}}
         if call.modern:
-            capabilities["extensions"] = {}
+            capabilities["extensions"] = {extension: {} for extension in self._extensions(call)}
         else:
             capabilities.update(tools={"listChanged": False}, prompts={"listChanged": False},
                                 resources={"subscribe": False, "listChanged": False})

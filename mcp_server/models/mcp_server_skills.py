@@ -39,17 +39,9 @@ class McpServerSkills(models.AbstractModel):
     # ------------------------------------------------------------------
     # Protocol
     # ------------------------------------------------------------------
-    def _capabilities(self, call):
-        capabilities = super()._capabilities(call)
-        if call.modern:
-            capabilities["extensions"] = dict(capabilities["extensions"], **{EXTENSION_ID: {}})
-        return capabilities
-
-    def _method_handlers(self, call):
-        handlers = super()._method_handlers(call)
-        if call.modern:
-            handlers.update({"skills/list": self._rpc_skills_list, "skills/get": self._rpc_skills_get})
-        return handlers
+    def _extensions(self, call):
+        return dict(super()._extensions(call), **{EXTENSION_ID: {
+            "skills/list": self._rpc_skills_list, "skills/get": self._rpc_skills_get}})
 
     def _rpc_skills_list(self, params, call):
         """``{skills: [Skill entry], nextCursor?}``: each entry whole on one page."""

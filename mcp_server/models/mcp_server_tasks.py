@@ -15,18 +15,10 @@ from ..lib.tasks import EXTENSION_ID, declares_tasks, missing_capability
 class McpServerTasks(models.AbstractModel):
     _inherit = "mcp.server"
 
-    def _capabilities(self, call):
-        capabilities = super()._capabilities(call)
-        if call.modern:
-            capabilities["extensions"] = dict(capabilities["extensions"], **{EXTENSION_ID: {}})
-        return capabilities
-
-    def _method_handlers(self, call):
-        handlers = super()._method_handlers(call)
-        if call.modern:
-            handlers.update({"tasks/get": self._rpc_tasks_get, "tasks/update": self._rpc_tasks_update,
-                             "tasks/cancel": self._rpc_tasks_cancel})
-        return handlers
+    def _extensions(self, call):
+        return dict(super()._extensions(call), **{EXTENSION_ID: {
+            "tasks/get": self._rpc_tasks_get, "tasks/update": self._rpc_tasks_update,
+            "tasks/cancel": self._rpc_tasks_cancel}})
 
     def _own_task(self, params, call):
         """The job behind ``params.taskId`` started by this credential; -32021 without the extension,
