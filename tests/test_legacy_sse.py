@@ -1,4 +1,5 @@
 """The deprecated HTTP+SSE transport (protocol 2024-11-05) as the official SDK's ``sse_client`` sees it."""
+import time
 from contextlib import asynccontextmanager
 
 import httpx
@@ -60,14 +61,25 @@ async def test_sse_client_lists_calls_and_is_denied_like_streamable_http(admin_k
     assert any(r["method"] == "sse/open" and r["status"] == "success" for r in rows)
 
 
-def test_stream_opens_with_the_endpoint_event(admin_key):
-    with httpx.Client(timeout=10) as http, http.stream(
-            "GET", SSE_URL, headers={"Authorization": "Bearer %s" % admin_key}) as response:
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        lines = response.iter_lines()
-        assert next(lines) == "event: endpoint"
-        assert next(lines).startswith("data: /mcp/messages?session_id=")
+def test_stream_opens_with_the_endpoint_event_and_ends_when_the_client_leaves(admin_key, db):
+    headers = {"Authorization": "Bearer %s" % admin_key}
+    with httpx.Client(timeout=10) as http:
+        with http.stream("GET", SSE_URL, headers=headers) as response:
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith("text/event-stream")
+            lines = response.iter_lines()
+            assert next(lines) == "event: endpoint"
+            endpoint = next(lines)[len("data: "):]
+            assert endpoint.startswith("/mcp/messages?session_id=")
+        # The server notices the hang-up at once (its worker is free again) and the stream is gone.
+        ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+        for _attempt in range(50):
+            posted = http.post(ODOO_URL + endpoint, json=ping, headers=headers)
+            if posted.status_code == 404:
+                break
+            assert posted.status_code == 202
+            time.sleep(0.1)
+        assert posted.status_code == 404
 
 
 def test_wrong_key_is_refused_with_401(db):

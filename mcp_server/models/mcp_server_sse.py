@@ -7,9 +7,12 @@ JSON-RPC response travels on the stream. The stream ends before Odoo's ``limit_t
 its worker, with a last comment asking the client to reconnect.
 """
 import json
+import select
+import socket
 import time
 
 from odoo import SUPERUSER_ID, _, api, models
+from odoo.http import request
 from odoo.tools import config
 
 from ..lib import jsonrpc
@@ -32,6 +35,27 @@ def stream_seconds():
     return MAX_STREAM_SECONDS
 
 
+def client_gone(client):
+    """Whether the client closed its end of the connection (an SSE client sends nothing after its GET)."""
+    try:
+        return client.recv(1, socket.MSG_PEEK) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
+def wait_for_messages(watch, client, timeout):
+    """Block until the stream is announced a message (True), the client hangs up (None) or ``timeout``
+    seconds pass (False); without the client's socket, only the first and the last."""
+    if watch.wait(0):
+        return True
+    ready, _w, _x = select.select([watch.cr._cnx] + ([client] if client else []), [], [], timeout)
+    if client in ready and client_gone(client):
+        return None
+    return watch.wait(0)
+
+
 def sse_message(payload_text):
     return ("event: message\ndata: %s\n\n" % payload_text).encode()
 
@@ -46,8 +70,12 @@ class McpServerSse(models.AbstractModel):
             return refused
         stream = self.env["mcp.sse.stream"].sudo()._open(exchange.credential)
         exchange.audit.update(status="success", method="sse/open")
+        # The connection's socket tells when the client hangs up, so its worker is free at once. Odoo hides
+        # werkzeug's keys from ``httprequest.environ``; the full WSGI environ is the one Odoo itself re-reads.
+        environ = getattr(request.httprequest, "_HTTPRequest__environ", {}) if request else {}
+        client = environ.get("werkzeug.socket")
         return McpReply(200, None, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
-                                    "X-Accel-Buffering": "no"}, stream=self._sse_events(stream.id, stream.name))
+                                    "X-Accel-Buffering": "no"}, stream=self._sse_events(stream, client))
 
     def _post_sse_message(self, exchange, stream_name):
         """POST /mcp/messages: the session-era POST, its response queued for the stream; 202 when queued."""
@@ -78,9 +106,9 @@ class McpServerSse(models.AbstractModel):
         events = b"".join(reply.stream).decode()
         return [json.loads(line[len("data: "):]) for line in events.splitlines() if line.startswith("data: ")]
 
-    def _sse_events(self, stream_id, stream_name):
+    def _sse_events(self, stream, client=None):
         """The stream's events, sent after the request's cursor is closed, on a connection of its own."""
-        db_name = self.env.registry.db_name
+        db_name, stream_id, stream_name = self.env.registry.db_name, stream.id, stream.name
         lifetime = stream_seconds()
 
         def events():
@@ -89,15 +117,22 @@ class McpServerSse(models.AbstractModel):
             with JobWatch(db_name, "mcp_sse_stream", stream_id) as watch:
                 stream = api.Environment(watch.cr, SUPERUSER_ID, {})["mcp.sse.stream"].browse(stream_id)
                 try:
+                    last_sent = time.monotonic()
                     while True:
                         messages = stream._pop()
                         watch.cr.commit()
-                        yield from (sse_message(text) for text in messages)
+                        if messages:
+                            yield b"".join(sse_message(text) for text in messages)
+                            last_sent = time.monotonic()
+                        elif time.monotonic() - last_sent >= KEEPALIVE_SECONDS:
+                            yield b": keep-alive\n\n"
+                            last_sent = time.monotonic()
                         remaining = deadline - time.monotonic()
                         if remaining <= 0:
                             break
-                        if not watch.wait(min(KEEPALIVE_SECONDS, remaining)):
-                            yield b": keep-alive\n\n"
+                        wake_in = min(KEEPALIVE_SECONDS - (time.monotonic() - last_sent), remaining)
+                        if wait_for_messages(watch, client, max(wake_in, 0.0)) is None:
+                            return
                 finally:
                     watch.cr.rollback()
                     stream._close()
