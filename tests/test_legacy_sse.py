@@ -98,11 +98,14 @@ async def test_another_keys_stream_is_refused(admin_key, db):
     async with sse_session(admin_key, stream_ids) as session:
         await session.send_ping()
         endpoint = ODOO_URL + "/mcp/messages?session_id=%s" % stream_ids[0]
-        ping = {"jsonrpc": "2.0", "id": 99, "method": "ping"}
+        # A notification: no response travels on the stream the SDK is reading.
+        notification = {"jsonrpc": "2.0", "method": "notifications/roots/list_changed"}
         async with httpx.AsyncClient(timeout=10) as http:
-            refused = await http.post(endpoint, json=ping, headers={"Authorization": "Bearer %s" % other_key})
+            refused = await http.post(endpoint, json=notification,
+                                      headers={"Authorization": "Bearer %s" % other_key})
             assert refused.status_code == 404
             assert "Unknown or ended stream" in refused.json()["error"]["message"]
-            accepted = await http.post(endpoint, json=ping, headers={"Authorization": "Bearer %s" % admin_key})
+            accepted = await http.post(endpoint, json=notification,
+                                       headers={"Authorization": "Bearer %s" % admin_key})
             assert accepted.status_code == 202
     assert last_audit(db, other_key)[0]["error"] == "unknown stream"
