@@ -7,31 +7,39 @@ from odoo.http import Response, content_disposition, request
 from odoo.tools import config
 
 
+def read_body(httprequest, server):
+    """The request's body, or None when it exceeds the configured size."""
+    limit = server._settings()["max_payload_kb"] * 1024
+    if (httprequest.content_length or 0) > limit:
+        return None
+    # Cached: Odoo replays the request on concurrency errors and must read the body again.
+    body = httprequest.get_data()
+    return body if len(body) <= limit else None
+
+
+def send_reply(reply):
+    """The HTTP response of an ``McpReply``: its event stream, or its JSON payload."""
+    if reply.stream is not None:
+        return Response(reply.stream, status=reply.status, headers=list(reply.headers.items()),
+                        direct_passthrough=True)
+    payload = None if reply.payload is None else json.dumps(reply.payload, ensure_ascii=False, default=str)
+    headers = dict(reply.headers)
+    if payload is not None:
+        headers["Content-Type"] = "application/json"
+    return request.make_response(payload or "", headers=list(headers.items()), status=reply.status)
+
+
 class McpController(http.Controller):
     @http.route("/mcp", type="http", auth="none", methods=["POST", "GET", "DELETE", "OPTIONS"], csrf=False,
                 save_session=False, readonly=False)
     def mcp(self, **_kwargs):
         httprequest = request.httprequest
         server = request.env["mcp.server"]
-        body = None
-        if httprequest.method == "POST":
-            limit = server._settings()["max_payload_kb"] * 1024
-            if (httprequest.content_length or 0) <= limit:
-                # Cached: Odoo replays the request on concurrency errors and must read the body again.
-                body = httprequest.get_data()
-                if len(body) > limit:
-                    body = None
+        body = read_body(httprequest, server) if httprequest.method == "POST" else None
         # httprequest.host follows X-Forwarded-Host only when Odoo runs with --proxy-mode.
         reply = server._handle_http(httprequest.method, httprequest.headers, body, self._client_ip(httprequest),
                                     httprequest.host, httprequest.scheme)
-        if reply.stream is not None:
-            return Response(reply.stream, status=reply.status, headers=list(reply.headers.items()),
-                            direct_passthrough=True)
-        payload = None if reply.payload is None else json.dumps(reply.payload, ensure_ascii=False, default=str)
-        headers = dict(reply.headers)
-        if payload is not None:
-            headers["Content-Type"] = "application/json"
-        return request.make_response(payload or "", headers=list(headers.items()), status=reply.status)
+        return send_reply(reply)
 
     @http.route("/mcp/health", type="http", auth="none", methods=["GET", "HEAD"], csrf=False,
                 save_session=False, readonly=True)

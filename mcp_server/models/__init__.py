@@ -14,6 +14,8 @@ from . import mcp_server_post
 from . import mcp_server_methods
 from . import mcp_server_icons
 from . import mcp_server_stream
+from . import mcp_server_sse
+from . import mcp_sse_stream
 from . import mcp_server_client_requests
 from . import mcp_server_resources
 from . import mcp_server_prompts

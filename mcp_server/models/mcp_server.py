@@ -70,12 +70,15 @@ class McpServer(models.AbstractModel):
     # HTTP entry point
     # ------------------------------------------------------------------
     @api.model
-    def _handle_http(self, http_method, headers, body, remote_addr, host, scheme="http"):
-        """Handle one HTTP request to /mcp and write its audit row(s)."""
+    def _handle_http(self, http_method, headers, body, remote_addr, host, scheme="http", route=None):
+        """Handle one HTTP request to /mcp and write its audit row(s).
+
+        ``route`` (a method taking the exchange and returning a reply) serves the request instead of
+        ``_route``: the deprecated HTTP+SSE transport goes through the same errors, rate limits and audit."""
         started = time.perf_counter()
         exchange = HttpExchange(http_method, headers, body, remote_addr, host, scheme, self._settings())
         try:
-            reply = self._route(exchange)
+            reply = (route or self._route)(exchange)
         except Exception as exc:
             if is_retryable(exc):
                 raise  # Odoo replays the whole request on concurrency errors
@@ -112,11 +115,7 @@ class McpServer(models.AbstractModel):
             async_commit = False  # decided by the first row, before it wrote anything
 
     def _route(self, exchange):
-        settings, audit = exchange.settings, exchange.audit
-        if not settings["enabled"]:
-            audit["error"] = "server disabled"
-            return self._http_error(503, jsonrpc.INTERNAL_ERROR, _("The MCP server is disabled in Settings."))
-        refused = self._check_host_and_origin(exchange)
+        refused = self._refuse_early(exchange)
         if refused:
             return refused
         if exchange.method == "OPTIONS":
@@ -126,20 +125,32 @@ class McpServer(models.AbstractModel):
                 "Access-Control-Max-Age": "86400",
             })
         if exchange.method == "GET":
-            audit["error"] = "no server-initiated stream"
+            exchange.audit["error"] = "no server-initiated stream"
             return McpReply(405, None, {"Allow": "POST, DELETE, OPTIONS"})
         refused = self._admit(exchange)
         if refused:
             return refused
+        server = self._as_credential_user(exchange)
+        if exchange.method == "DELETE":
+            return server._end_session(exchange)
+        return server._handle_post(exchange)
+
+    def _refuse_early(self, exchange):
+        """503 while the server is disabled, 403 for a foreign Host or Origin, else None."""
+        if not exchange.settings["enabled"]:
+            exchange.audit["error"] = "server disabled"
+            return self._http_error(503, jsonrpc.INTERNAL_ERROR, _("The MCP server is disabled in Settings."))
+        return self._check_host_and_origin(exchange)
+
+    def _as_credential_user(self, exchange):
+        """This model as the admitted credential's user, in that user's context."""
         server = self.with_user(exchange.credential.user_id)
         server = server.with_context(**server.env["res.users"].context_get())
         if request:
             # Messages built outside a recordset (the access policy, plain helpers) are translated in
             # the request's language: make it the key's user's, as the recordsets below already are.
             request.update_context(lang=server.env.lang)
-        if exchange.method == "DELETE":
-            return server._end_session(exchange)
-        return server._handle_post(exchange)
+        return server
 
     def _check_host_and_origin(self, exchange):
         """403 for a Host or an Origin outside the configured public origins (DNS rebinding, foreign pages)."""

@@ -29,3 +29,4 @@ from . import test_mail_templates
 from . import test_admin_controls
 from . import test_tasks
 from . import test_icons
+from . import test_legacy_sse
