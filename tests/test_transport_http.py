@@ -58,7 +58,8 @@ def test_initialize_issues_a_session(key):
 
 
 @pytest.mark.parametrize(("requested", "negotiated"), [
-    ("2025-06-18", "2025-06-18"), ("2025-03-26", "2025-03-26"), ("1999-01-01", "2025-11-25")])
+    ("2025-06-18", "2025-06-18"), ("2025-03-26", "2025-03-26"), ("2024-11-05", "2024-11-05"),
+    ("1999-01-01", "2025-11-25")])
 def test_version_negotiation(key, requested, negotiated):
     message = json.loads(json.dumps(INIT))
     message["params"]["protocolVersion"] = requested

@@ -67,13 +67,13 @@ class McpServerPost(models.AbstractModel):
         return None
 
     def _handle_batch(self, exchange, messages):
-        """JSON-RPC batches exist only in the 2025-03-26 legacy revision."""
+        """JSON-RPC batches exist only in the 2025-03-26 and 2024-11-05 legacy revisions."""
         session = self._legacy_session(exchange)
         if isinstance(session, McpReply):
             return session
         version = exchange.header("MCP-Protocol-Version") or (session or {}).get("protocol_version") \
             or jsonrpc.DEFAULT_PROTOCOL_VERSION
-        if version != "2025-03-26" or not messages:
+        if version not in jsonrpc.BATCH_PROTOCOL_VERSIONS or not messages:
             exchange.audit["error"] = "batch not supported"
             return self._http_error(400, jsonrpc.INVALID_REQUEST, _(
                 "JSON-RPC batches are not supported in protocol version %s.", version))
