@@ -35,7 +35,9 @@ class HttpExchange:
         self.batch = False
 
     def header(self, name):
-        return self.headers.get(name)
+        """A request header's value without the optional white space around it (RFC 9110 §5.5), or None."""
+        value = self.headers.get(name)
+        return value.strip(" \t") if isinstance(value, str) else value
 
     def accepts_event_stream(self):
         return "text/event-stream" in (self.headers.get("Accept") or "").lower()

@@ -230,3 +230,19 @@ class TestTransport(McpCase):
         for cursor in ("not-a-cursor", "eyJvIjogLTF9", 12):
             error = self.rpc_error(self.secret_full, "tools/list", {"cursor": cursor})
             self.assertEqual(error["code"], -32602, cursor)
+
+    def test_header_values_are_read_without_surrounding_white_space(self):
+        # RFC 9110 §5.5: a field value excludes the optional white space around it.
+        meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientCapabilities": {},
+                "io.modelcontextprotocol/clientInfo": {"name": "tests", "version": "1"}}
+        params = {"name": "search_read", "arguments": {"model": "res.partner", "limit": 1}, "_meta": meta}
+        # (Leading white space is cut by the HTTP stack on both sides already; trailing white space reaches us.)
+        headers = {"MCP-Protocol-Version": "2026-07-28\t", "Mcp-Method": "tools/call ", "Mcp-Name": "search_read  "}
+        response = self.http("POST", self.secret_full, self.message("tools/call", params), headers)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertNotIn("error", response.json())
+        headers["Mcp-Name"] = "search_count "
+        response = self.http("POST", self.secret_full, self.message("tools/call", params), headers)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Header mismatch", response.text)
