@@ -2,15 +2,20 @@
 
 OpenAI and Gemini refuse a whole tool list when one schema node has a list-valued ``type``, an array
 without ``items``, a combinator (``anyOf``/``oneOf``/``allOf``/``not``), a reference, a tuple or an
-untyped property. Some arguments are still more lenient than one JSON type: a domain is a string in
-Odoo's syntax or a JSON list; a user is an id or a login. :class:`Lenient` declares such a node with
+untyped property. Gemini's typed function ``parameters`` also refuse names outside its OpenAPI subset
+("Unknown name ... Cannot find field"), such as the 2026-07-28 transport's ``x-mcp-header``: the server checks
+the mirrored headers of tools that declare it (``lib/mirrored_headers.py``), but its own tools do not declare it.
+
+Some arguments are still more lenient than one JSON type: a domain is a string in Odoo's syntax or a JSON list;
+a user is an id or a login. :class:`Lenient` declares such a node with
 one type (what clients see) and the types the server also takes (what the registry validates).
 """
 import json
 
 JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean")
 REFUSED_KEYWORDS = ("anyOf", "oneOf", "allOf", "not", "$ref", "$defs", "definitions", "if", "then", "else",
-                    "const", "prefixItems", "patternProperties", "dependentSchemas", "unevaluatedProperties")
+                    "const", "prefixItems", "patternProperties", "dependentSchemas", "unevaluatedProperties",
+                    "x-mcp-header")
 
 
 class Lenient(dict):

@@ -11,6 +11,7 @@ from . import mcp_session
 from . import mcp_client_reply
 from . import mcp_server
 from . import mcp_server_post
+from . import mcp_server_headers
 from . import mcp_server_methods
 from . import mcp_server_icons
 from . import mcp_server_stream

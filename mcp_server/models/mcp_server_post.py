@@ -2,10 +2,8 @@
 
 Legacy era (2025-11-25 and earlier): ``initialize`` opens a session, later requests name it. Modern era
 (2026-07-28): every request carries its version, client capabilities and client info in ``_meta``, and the
-``MCP-Protocol-Version``/``Mcp-Method``/``Mcp-Name`` headers mirror the body.
+``MCP-Protocol-Version``/``Mcp-Method``/``Mcp-Name`` headers mirror the body (``mcp_server_headers.py``).
 """
-import base64
-import binascii
 import time
 
 from odoo import _, models
@@ -19,20 +17,8 @@ from ..lib.transport import McpReply
 from .mcp_server import _logger, is_retryable
 
 SESSIONLESS_METHODS = {"initialize", "ping"}
-NAMED_METHODS = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri",
-                 "tasks/get": "taskId", "tasks/update": "taskId", "tasks/cancel": "taskId"}
 MODERN_ERROR_STATUS = {jsonrpc.METHOD_NOT_FOUND: 404, jsonrpc.HEADER_MISMATCH: 400,
                        jsonrpc.MISSING_CLIENT_CAPABILITY: 400, jsonrpc.UNSUPPORTED_PROTOCOL_VERSION: 400}
-
-
-def decode_header_value(value):
-    """A header value in the ``=?base64?…?=`` sentinel form decoded, others as they are."""
-    if value and value.startswith("=?base64?") and value.endswith("?="):
-        try:
-            return base64.b64decode(value[9:-2], validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-    return value
 
 
 class McpServerPost(models.AbstractModel):
@@ -210,21 +196,6 @@ class McpServerPost(models.AbstractModel):
         call.input_responses, call.request_state = responses, state
         call.retried = "inputResponses" in params or "requestState" in params
         return call
-
-    def _check_mirrored_headers(self, exchange, method, params):
-        if exchange.header("Mcp-Method") != method:
-            return self._header_mismatch("Mcp-Method", exchange.header("Mcp-Method"), method)
-        field = NAMED_METHODS.get(method)
-        if field:
-            given = exchange.header("Mcp-Name")
-            if given is None or decode_header_value(given) != params.get(field):
-                return self._header_mismatch("Mcp-Name", given, params.get(field))
-        return None
-
-    def _header_mismatch(self, header, given, expected):
-        return self._http_error(400, jsonrpc.HEADER_MISMATCH, _(
-            "Header mismatch: %(header)s is %(given)s but the body says %(expected)s.", header=header,
-            given=repr(given)[:100] if given is not None else _("missing"), expected=repr(expected)[:100]))
 
     def _unsupported_version(self, requested):
         return self._http_error(400, jsonrpc.UNSUPPORTED_PROTOCOL_VERSION, _(

@@ -5,6 +5,7 @@ annotations) and how the server treats it (risk, operation, background, framing 
 """
 from jsonschema import Draft202012Validator
 
+from ..lib.mirrored_headers import mirrored_parameters
 from ..lib.tool_schema import needs_coercion, validation_schema
 
 RISK_LEVELS = ("read", "write", "destructive", "admin")
@@ -69,6 +70,11 @@ class ToolSpec:
         self._validator = None
         self._output_validator = None
         self.coerces = needs_coercion(self.input_schema)
+        # Arguments mirrored into Mcp-Param-{Name} headers (x-mcp-header), checked by the transport.
+        try:
+            self.mirrored_parameters = mirrored_parameters(self.input_schema)
+        except ValueError as exc:
+            raise ValueError("tool %s: %s" % (name, exc)) from None
 
     @property
     def output_validator(self):

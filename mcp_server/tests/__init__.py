@@ -1,4 +1,5 @@
 from . import test_transport
+from . import test_mirrored_headers
 from . import test_api_keys
 from . import test_access_policy
 from . import test_record_tools
