@@ -11,6 +11,22 @@ def _schema(**properties):
             "required": list(properties)}
 
 
+# The JSON Schema 2020-12 keywords a server must pass on unchanged (SEP-1613, SEP-2106), as the suite writes them.
+JSON_SCHEMA_2020_12 = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "$defs": {"address": {"$anchor": "addressDef", "type": "object",
+                          "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
+    "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"},
+                   "contactMethod": {"type": "string", "enum": ["phone", "email"]},
+                   "phone": {"type": "string"}, "email": {"type": "string"}},
+    "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+    "if": {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
+    "then": {"required": ["phone"]},
+    "else": {"required": ["email"]},
+    "additionalProperties": False,
+}
+
 # Tools served in both eras: name → (description, input schema, result content)
 CONTENT_TOOLS = {
     "test_simple_text": ("Tests simple text content response",
@@ -40,6 +56,7 @@ OTHER_TOOLS = {
     "test_elicitation_sep1034_defaults": ("Tests elicitation with default values per SEP-1034", EMPTY_SCHEMA),
     "test_elicitation_sep1330_enums": ("Tests elicitation with enum schema improvements per SEP-1330",
                                        EMPTY_SCHEMA),
+    "json_schema_2020_12_tool": ("Tool with JSON Schema 2020-12 features", JSON_SCHEMA_2020_12),
 }
 # Tools of the modern era only (multi round-trip requests and per-request rules).
 MODERN_TOOLS = {

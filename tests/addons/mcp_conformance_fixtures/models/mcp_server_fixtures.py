@@ -2,6 +2,8 @@
 import json
 import re
 
+from jsonschema import Draft202012Validator
+
 from odoo import models
 from odoo.addons.mcp_server.lib import jsonrpc
 from odoo.addons.mcp_server.lib.jsonrpc import JsonRpcError
@@ -9,6 +11,7 @@ from odoo.addons.mcp_server.lib.jsonrpc import JsonRpcError
 from . import fixtures_data as data
 
 TEMPLATE_URI = re.compile(r"^test://template/([^/]+)/data$")
+FIXTURES_ADDON = "mcp_conformance_fixtures"
 
 
 class McpServerFixtures(models.AbstractModel):
@@ -28,8 +31,13 @@ class McpServerFixtures(models.AbstractModel):
         return tools
 
     def _tool_descriptions(self, call):
-        # The fixtures first, so they are on the first page the suite reads.
-        return sorted(self._fixture_tools(call), key=lambda t: t["name"]) + super()._tool_descriptions(call)
+        # The fixtures first (these, then the registry tools of this addon), so they are on the first page the
+        # suite reads.
+        catalog = self.env["mcp.tool.registry"]._catalog()
+        listed = super()._tool_descriptions(call)
+        own = [tool for tool in listed if getattr(catalog.get(tool["name"]), "module", None) == FIXTURES_ADDON]
+        rest = [tool for tool in listed if tool not in own]
+        return sorted(self._fixture_tools(call), key=lambda t: t["name"]) + own + rest
 
     def _resource_descriptions(self, call):
         fixtures = [{"uri": uri, "name": name, "title": title, "description": description,
@@ -85,6 +93,12 @@ class McpServerFixtures(models.AbstractModel):
         for step in (0, 50, 100):
             call.report_progress(step, 100, "Completed step %s of 100" % step)
         return data.text(str(call.progress_token if call.progress_token is not None else 0))
+
+    def _fixture_json_schema_2020_12_tool(self, arguments, call):
+        errors = sorted(Draft202012Validator(data.JSON_SCHEMA_2020_12).iter_errors(arguments), key=str)
+        if errors:
+            return dict(data.text("Invalid arguments: %s" % errors[0].message[:200]), isError=True)
+        return data.text("ok")
 
     def _fixture_test_error_handling(self, arguments, call):
         return dict(data.text("This tool intentionally returns an error for testing"), isError=True)
