@@ -16,6 +16,7 @@
         "security/mcp_ai_security.xml",
         "security/ir.model.access.csv",
         "data/mcp_ai_cron_data.xml",
+        "data/mcp_ai_provider_data.xml",
         "views/mcp_ai_provider_views.xml",
         "views/ir_actions_server_views.xml",
         "views/mcp_ai_job_views.xml",

@@ -22,7 +22,9 @@ class IrActionsServer(models.Model):
 
     state = fields.Selection(selection_add=[("ai_generate", "Generative AI")],
                              ondelete={"ai_generate": "cascade"})
-    ai_provider_id = fields.Many2one("mcp.ai.provider", string="AI Provider", ondelete="restrict")
+    ai_provider_id = fields.Many2one("mcp.ai.provider", string="AI Provider", ondelete="restrict",
+                                     domain="[('state', '=', 'ready')]",
+                                     help="Providers whose API needs a key are offered once it is set.")
     ai_system_prompt = fields.Text(
         string="System Prompt",
         help="Standing instructions for the model (its role, tone, language). May use the same variables as "

@@ -190,17 +190,3 @@ class McpAiProvider(models.Model):
             return _("the secure connection failed (certificate). Check the https address or the server's "
                      "certificate.")
         return _("the connection failed. Check the base URL and the network.")
-
-    def action_test_connection(self):
-        """Send a tiny prompt and say plainly whether it worked."""
-        self.ensure_one()
-        try:
-            generation, log = self._generate("", TEST_PROMPT, origin="test")
-        except ProviderFailure as failure:
-            params = {"title": _("Connection failed"), "message": failure.message, "type": "danger",
-                      "sticky": True}
-        else:
-            params = {"title": _("Connection works"), "type": "success", "sticky": False,
-                      "message": _("%(model)s answered in %(ms)s ms: %(answer)s", model=self.model,
-                                   ms=log.latency_ms, answer=generation.text[:200])}
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}

@@ -162,14 +162,18 @@ class TestProviders(AiCase):
         self.assertIn("pip install openai", failure.message)
 
     def test_test_connection_button(self):
+        self.provider.model = "gpt-4.1-mini"
         result = self.provider.action_test_connection()
         self.assertEqual(result["tag"], "display_notification")
         self.assertEqual(result["params"]["type"], "success")
+        self.assertIn("4 models available. gpt-4.1-mini answered", result["params"]["message"])
         self.assertIn("Acme is a loyal customer.", result["params"]["message"])
         self.server.script[:] = [("status", 401)]
         result = self.provider.action_test_connection()
         self.assertEqual((result["params"]["type"], result["params"]["sticky"]), ("danger", True))
         self.assertIn("refused the API key", result["params"]["message"])
+        self.server.script[:] = ["ok", ("status", 401)]
+        self.provider.action_test_connection()
         self.assertEqual(self.last_log().origin, "test")
 
 

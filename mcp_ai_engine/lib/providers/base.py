@@ -21,6 +21,8 @@ CONNECTION = "connection"
 MALFORMED = "malformed"
 EMPTY = "empty"
 RETRYABLE = frozenset({RATE_LIMITED, SERVER})
+# Most models kept from one listing (the public APIs list tens to a few hundred).
+MAX_LISTED_MODELS = 1000
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,13 @@ class Generation:
     text: str
     tokens_in: int
     tokens_out: int
+
+
+@dataclass(frozen=True)
+class ListedModel:
+    """A model the provider's list-models endpoint offers: ``name`` as calls spell it, ``label`` for people."""
+    name: str
+    label: str
 
 
 class ProviderError(Exception):
@@ -144,6 +153,24 @@ class ProviderAdapter:
 
     def request(self, system, prompt, model, temperature, max_tokens, timeout):
         """The SDK call of this provider family (see :meth:`generate`)."""
+        raise NotImplementedError
+
+    def list_models(self, timeout):
+        """The models this key may call, as a list of :class:`ListedModel` sorted by name (duplicates and
+        models the API says cannot chat left out); raises :class:`ProviderError` (``EMPTY``: none listed)."""
+        if self.requires_key and not self.api_key:
+            raise ProviderError(MISSING_KEY)
+        listed = {}
+        for model in self.request_models(timeout):
+            if model.name and model.name not in listed:
+                listed[model.name] = model
+        if not listed:
+            raise ProviderError(EMPTY)
+        return sorted(listed.values(), key=lambda model: model.name)[:MAX_LISTED_MODELS]
+
+    def request_models(self, timeout):
+        """The SDK's list-models call of this provider family (see :meth:`list_models`): an iterable of
+        :class:`ListedModel`, every page read."""
         raise NotImplementedError
 
     @staticmethod
