@@ -9,3 +9,4 @@ from . import res_config_settings
 from . import mcp_tools_knowledge
 from . import mcp_tools_read_attachment
 from . import mcp_server_prompts
+from . import mcp_tools_knowledge_reindex

@@ -6,3 +6,4 @@ from . import mcp_module_installer
 from . import mcp_server_resources
 from . import mcp_tools_module_builder
 from . import res_config_settings
+from . import mcp_tools_module_builder_tasks

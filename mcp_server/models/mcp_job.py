@@ -48,19 +48,31 @@ class McpJob(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _enqueue(self, spec, arguments, call, request_id=None):
-        credential = call.credential.recorded()
-        job = self._enqueue_job({
+        return self._enqueue_job(self._job_values(spec, arguments, call, request_id))
+
+    @api.model
+    def _record_finished(self, spec, arguments, call, result):
+        """A job row for a call that already ran in the request (a tool the runner must not run, e.g. a module
+        install that reloads the registry), holding its tool ``result``: get_job and tasks follow it alike."""
+        failed = bool(result.get("isError"))
+        return self.create(dict(
+            self._job_values(spec, arguments, call, call.request_id), state="failed" if failed else "done",
+            result=json.dumps(result, default=str), error=result["content"][0]["text"] if failed else False,
+            progress=100.0, started_at=fields.Datetime.now(), finished_at=fields.Datetime.now()))
+
+    @api.model
+    def _job_values(self, spec, arguments, call, request_id):
+        return {
             "tool": spec.name,
             "arguments": json.dumps(arguments),
             "user_id": call.credential.user_id,
             "key_id": call.credential.key_id,
             "profile_id": call.credential.profile_id,
-            "credential": json.dumps(credential),
+            "credential": json.dumps(call.credential.recorded()),
             "credential_ref": call.credential.ref,
             "session_id": call.session_id,
             "request_id": None if request_id is None else str(request_id),
-        })
-        return job
+        }
 
     @api.model
     def _find_owned(self, credential, domain):
