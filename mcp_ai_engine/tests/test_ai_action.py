@@ -127,7 +127,9 @@ class TestAiAction(AiCase):
         activity = self.partner.activity_ids
         self.assertEqual((activity.activity_type_id, activity.user_id, activity.summary),
                          (todo, assignee, "Call them back"))
-        self.assertEqual((activity.date_deadline - fields.Date.context_today(self.partner)).days, 3)
+        # Due three days after today in the triggering user's time zone (the job runs as that user).
+        today = fields.Date.context_today(self.partner.with_context(tz=self.user.tz))
+        self.assertEqual((activity.date_deadline - today).days, 3)
         self.assertIn("Acme is a loyal customer.", activity.note)
         # Without an assignee: the triggering user.
         action.ai_activity_user_id = False
