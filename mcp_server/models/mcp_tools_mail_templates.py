@@ -76,6 +76,7 @@ class McpToolsMailTemplates(models.AbstractModel):
                 "subject": args["subject"], "body_html": body, "use_default_to": False, "auto_delete": True})
         except AccessError as exc:
             raise templates.editor_denial(exc) from None
+        templates.check_body(model, str(template.body_html))  # as stored, after Odoo's own sanitising
         call.note(model="mail.template", record_ids=template.ids)
         call.changes.append({"operation": "create", "model": "mail.template", "ids": template.ids})
         return {"template_id": template.id, "name": template.name, "model": model._name, "lang": lang,

@@ -55,6 +55,13 @@ class MailTemplates:
                     raise ToolError(_("Placeholder %(placeholder)s: %(field)s of %(model)s is not relational.",
                                       placeholder=expression, field=name, model=current._name))
                 current = self.policy.check_model(self.env, field.comodel_name, "read")
+                if self.policy.record_domain(current._name):
+                    # The related records need not be in the key's domain (a company's contacts, say).
+                    raise AccessDeniedByPolicy(_(
+                        "Placeholder %(placeholder)s: %(field)s of %(model)s reaches %(target)s records, which this "
+                        "key's rule limits by a domain that records reached through a relation may not satisfy; "
+                        "use fields of the template's own record instead.", placeholder=expression, field=name,
+                        model=field.model_name, target=current._name))
         return names
 
     def check_subject(self, model, subject):
@@ -96,7 +103,11 @@ class MailTemplates:
                 self._replace_with_text(element, "{{ %s }}" % path)
         inner = (root.text or "") + "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
         cleaned = html_sanitize(inner, sanitize_attributes=True, sanitize_style=True) or ""
-        return TEXT_PLACEHOLDER.sub(lambda match: '<t t-out="%s"/>' % match.group(1), str(cleaned))
+        result = TEXT_PLACEHOLDER.sub(lambda match: '<t t-out="%s"/>' % match.group(1), str(cleaned))
+        # Parsing and sanitising can make placeholders the given text did not show (character references,
+        # dropped elements joining braces): what is stored is checked again.
+        self.check_body(model, result)
+        return result
 
     @staticmethod
     def _replace_with_text(element, text):
