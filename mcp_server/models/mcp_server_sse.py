@@ -18,6 +18,7 @@ from odoo.tools import config
 from ..lib import jsonrpc
 from ..lib.job_watch import JobWatch
 from ..lib.transport import McpReply
+from .mcp_server import RATE_LIMITED
 
 MESSAGES_PATH = "/mcp/messages"
 # Threaded servers have no time limit for requests: a stream still ends after this long.
@@ -25,6 +26,9 @@ MAX_STREAM_SECONDS = 600
 # A comment line this often keeps proxies from closing an idle stream.
 KEEPALIVE_SECONDS = 15.0
 CLOSING_COMMENT = b": stream ends before the server's time limit; reconnect to /mcp/sse\n\n"
+# Each open stream holds a worker and a database connection: a key gets a few, all keys together at most
+# half of the connection pool (``db_maxconn``), so streams never starve the rest of Odoo.
+MAX_STREAMS_PER_CREDENTIAL = 3
 
 
 def stream_seconds():
@@ -68,6 +72,9 @@ class McpServerSse(models.AbstractModel):
         refused = self._refuse_early(exchange) or self._admit(exchange)
         if refused:
             return refused
+        refused = self._refuse_stream_over_limit(exchange)
+        if refused:
+            return refused
         stream = self.env["mcp.sse.stream"].sudo()._open(exchange.credential)
         exchange.audit.update(status="success", method="sse/open")
         # The connection's socket tells when the client hangs up, so its worker is free at once. Odoo hides
@@ -76,6 +83,22 @@ class McpServerSse(models.AbstractModel):
         client = environ.get("werkzeug.socket")
         return McpReply(200, None, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                     "X-Accel-Buffering": "no"}, stream=self._sse_events(stream, client))
+
+    def _refuse_stream_over_limit(self, exchange):
+        """429 when the credential, or the server as a whole, has as many open streams as allowed; else None."""
+        lifetime = stream_seconds()
+        own, everyone = self.env["mcp.sse.stream"].sudo()._live_counts(exchange.credential, lifetime)
+        if own >= MAX_STREAMS_PER_CREDENTIAL:
+            message = _("This key already has %s open streams: close one (or let it end) before opening another.",
+                        MAX_STREAMS_PER_CREDENTIAL)
+        elif everyone >= max(1, (config.get("db_maxconn") or 64) // 2):
+            message = _("The server has as many open streams as it allows: retry later.")
+        else:
+            return None
+        exchange.audit.update(status="rate_limited", method="sse/open", error="too many open streams")
+        reply = self._http_error(429, RATE_LIMITED, message)
+        reply.headers["Retry-After"] = str(int(KEEPALIVE_SECONDS))
+        return reply
 
     def _post_sse_message(self, exchange, stream_name):
         """POST /mcp/messages: the session-era POST, its response queued for the stream; 202 when queued."""

@@ -37,6 +37,19 @@ class McpSseStream(models.Model):
                             "created_at": fields.Datetime.now()})
 
     @api.model
+    def _live_counts(self, credential, lifetime):
+        """``(streams of credential, streams of everyone)`` still open, a stream counting for ``lifetime``
+        seconds at most (a worker killed mid-stream leaves its row active). Waits for other workers opening a
+        stream for the same credential, so two of them never both see room for one more."""
+        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", "mcp_sse_stream:%s" % credential.ref))
+        self.flush_model(["active", "created_at", "credential_ref"])
+        self.env.cr.execute(SQL(
+            """SELECT count(*) FILTER (WHERE credential_ref = %s), count(*) FROM mcp_sse_stream
+                WHERE active AND created_at > %s""",
+            credential.ref, fields.Datetime.now() - timedelta(seconds=lifetime)))
+        return self.env.cr.fetchone()
+
+    @api.model
     def _find(self, name, credential):
         """The live stream with this id opened by this credential, or an empty recordset."""
         return self.search([("name", "=", name), ("credential_ref", "=", credential.ref)], limit=1)

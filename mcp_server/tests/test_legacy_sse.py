@@ -1,7 +1,9 @@
 """The deprecated HTTP+SSE transport: how long a stream lives, and a POST's response queued for its stream."""
 import json
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import tagged
 
 from ..models import mcp_server_sse
@@ -31,3 +33,30 @@ class TestLegacySse(McpCase):
         self.assertFalse(self.env["mcp.sse.stream"].sudo()._find(stream.name, other))
         stream._close()
         self.assertFalse(self.env["mcp.sse.stream"].sudo()._find(stream.name, credential))
+
+    def test_open_streams_are_capped_per_key_and_for_the_server(self):
+        """Each stream holds a worker and a database connection: one key cannot take them all."""
+        Stream = self.env["mcp.sse.stream"].sudo()
+        credential = self.env["ir.http"]._mcp_authenticate_token(self.env, self.secret_full)[0]
+        limit = mcp_server_sse.MAX_STREAMS_PER_CREDENTIAL
+        streams = Stream.browse([Stream._open(credential).id for _i in range(limit)])
+        headers = {"Authorization": "Bearer %s" % self.secret_full, "Accept": "text/event-stream"}
+        response = self.opener.get(self.base_url() + "/mcp/sse", headers=headers, timeout=10)
+        self.assertEqual(response.status_code, 429, response.text)
+        self.assertIn("already has 3 open streams", response.json()["error"]["message"])
+        self.assertTrue(response.headers.get("Retry-After"))
+        row = self.last_audit(self.key_full)
+        self.assertEqual((row.status, row.method, row.error), ("rate_limited", "sse/open", "too many open streams"))
+        self.assertEqual(len(Stream.search([("credential_ref", "=", credential.ref)])), 3)
+        # Ended streams, and rows a killed worker left past a stream's lifetime, do not count.
+        streams[0]._close()
+        streams[1].created_at = fields.Datetime.now() - timedelta(seconds=mcp_server_sse.stream_seconds() + 5)
+        self.assertEqual(Stream._live_counts(credential, mcp_server_sse.stream_seconds())[0], 1)
+        # All keys together keep half of the connection pool free.
+        other = self.env["ir.http"]._mcp_authenticate_token(self.env, self.secret_b)[0]
+        with patch.dict(mcp_server_sse.config.options, {"db_maxconn": 2}):
+            response = self.opener.get(self.base_url() + "/mcp/sse", headers=dict(
+                headers, Authorization="Bearer %s" % self.secret_b), timeout=10)
+        self.assertEqual(response.status_code, 429, response.text)
+        self.assertIn("server has as many open streams", response.json()["error"]["message"])
+        self.assertFalse(Stream.search([("credential_ref", "=", other.ref)]))
