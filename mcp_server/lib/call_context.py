@@ -48,6 +48,8 @@ class CallContext:
         # The client sent a progressToken: long tools run as a job whose progress is streamed.
         self.stream_progress = False
         self.job_id = None
+        # The mcp.sse.stream row that counts the job's progress stream against the stream limits.
+        self.stream_slot_id = None
         self.in_job = False
         # The request's transaction holds nothing but this call's work (a lone /mcp message): a failed read
         # may roll it back whole instead of running in a savepoint.

@@ -269,7 +269,7 @@ class McpServerPost(models.AbstractModel):
 
     def _reply(self, call, response, headers):
         """JSON, or an SSE stream when there are notifications (progress, log messages) or a job to follow."""
-        if call.job_id and call.stream_progress and "result" in response:
+        if call.job_id and call.stream_progress and "result" in response and self._progress_stream_allowed(call):
             return McpReply(200, None, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"},
                             stream=self._job_event_stream(call))
         if call.notifications and call.event_stream_accepted:

@@ -26,9 +26,6 @@ MAX_STREAM_SECONDS = 600
 # A comment line this often keeps proxies from closing an idle stream.
 KEEPALIVE_SECONDS = 15.0
 CLOSING_COMMENT = b": stream ends before the server's time limit; reconnect to /mcp/sse\n\n"
-# Each open stream holds a worker and a database connection: a key gets a few, all keys together at most
-# half of the connection pool (``db_maxconn``), so streams never starve the rest of Odoo.
-MAX_STREAMS_PER_CREDENTIAL = 3
 
 
 def stream_seconds():
@@ -75,7 +72,7 @@ class McpServerSse(models.AbstractModel):
         refused = self._refuse_stream_over_limit(exchange)
         if refused:
             return refused
-        stream = self.env["mcp.sse.stream"].sudo()._open(exchange.credential)
+        stream = self.env["mcp.sse.stream"].sudo()._open(exchange.credential, stream_seconds())
         exchange.audit.update(status="success", method="sse/open")
         # The connection's socket tells when the client hangs up, so its worker is free at once. Odoo hides
         # werkzeug's keys from ``httprequest.environ``; the full WSGI environ is the one Odoo itself re-reads.
@@ -86,14 +83,8 @@ class McpServerSse(models.AbstractModel):
 
     def _refuse_stream_over_limit(self, exchange):
         """429 when the credential, or the server as a whole, has as many open streams as allowed; else None."""
-        lifetime = stream_seconds()
-        own, everyone = self.env["mcp.sse.stream"].sudo()._live_counts(exchange.credential, lifetime)
-        if own >= MAX_STREAMS_PER_CREDENTIAL:
-            message = _("This key already has %s open streams: close one (or let it end) before opening another.",
-                        MAX_STREAMS_PER_CREDENTIAL)
-        elif everyone >= max(1, (config.get("db_maxconn") or 64) // 2):
-            message = _("The server has as many open streams as it allows: retry later.")
-        else:
+        message = self.env["mcp.sse.stream"].sudo()._refusal(exchange.credential)
+        if not message:
             return None
         exchange.audit.update(status="rate_limited", method="sse/open", error="too many open streams")
         reply = self._http_error(429, RATE_LIMITED, message)

@@ -26,6 +26,15 @@ class McpServerStream(models.AbstractModel):
         """A finished request's notifications and response, as one SSE stream."""
         return (sse_event(message) for message in messages)
 
+    def _progress_stream_allowed(self, call):
+        """Whether this call's job may be followed on a stream of its own (a worker and a database connection
+        for up to ``STREAM_SECONDS``); if not, the answer is the queued job's status, followed with get_job."""
+        streams = self.env["mcp.sse.stream"].sudo()
+        if streams._refusal(call.credential):
+            return False
+        call.stream_slot_id = streams._open(call.credential, STREAM_SECONDS + 5, kind="progress").id
+        return True
+
     def _job_event_stream(self, call):
         """Progress notifications of a job, then the JSON-RPC response.
 
@@ -39,27 +48,37 @@ class McpServerStream(models.AbstractModel):
         job_id, request_id, progress_token = call.job_id, call.request_id, call.progress_token
         shape = self._result_shaper(call)
         early = list(call.notifications)
+        slot_id = call.stream_slot_id
 
         def stream():
             yield from (sse_event(message) for message in early)
             deadline = time.monotonic() + STREAM_SECONDS
-            last_progress = None
             with JobWatch(registry.db_name, "mcp_job", job_id) as watch:
-                while True:
-                    job = api.Environment(watch.cr, uid, context)["mcp.job"].sudo().browse(job_id)
-                    state, progress, message = job.state, job.progress, job.progress_message
-                    finished = state in FINAL_STATES or time.monotonic() > deadline
-                    result = job._tool_result() if finished else None
-                    watch.end_read()
-                    if progress != last_progress and not finished:
-                        last_progress = progress
-                        params = {"progressToken": progress_token, "progress": progress, "total": 100}
-                        if message:
-                            params["message"] = message
-                        yield sse_event({"jsonrpc": "2.0", "method": "notifications/progress", "params": params})
-                    if finished:
-                        yield sse_event(jsonrpc.result_response(request_id, shape(result)))
-                        return
-                    watch.wait(min(STREAM_WAKE_SECONDS, max(deadline - time.monotonic(), 0.0) + 0.01))
+                try:
+                    yield from follow(watch, deadline)
+                finally:
+                    if slot_id:
+                        watch.cr.rollback()
+                        api.Environment(watch.cr, uid, context)["mcp.sse.stream"].sudo().browse(slot_id)._close()
+                        watch.cr.commit()
+
+        def follow(watch, deadline):
+            last_progress = None
+            while True:
+                job = api.Environment(watch.cr, uid, context)["mcp.job"].sudo().browse(job_id)
+                state, progress, message = job.state, job.progress, job.progress_message
+                finished = state in FINAL_STATES or time.monotonic() > deadline
+                result = job._tool_result() if finished else None
+                watch.end_read()
+                if progress != last_progress and not finished:
+                    last_progress = progress
+                    params = {"progressToken": progress_token, "progress": progress, "total": 100}
+                    if message:
+                        params["message"] = message
+                    yield sse_event({"jsonrpc": "2.0", "method": "notifications/progress", "params": params})
+                if finished:
+                    yield sse_event(jsonrpc.result_response(request_id, shape(result)))
+                    return
+                watch.wait(min(STREAM_WAKE_SECONDS, max(deadline - time.monotonic(), 0.0) + 0.01))
 
         return stream()

@@ -1,6 +1,10 @@
-"""Streams of the deprecated HTTP+SSE transport (protocol 2024-11-05) and the messages waiting for them.
+"""Open event streams, and the messages waiting for streams of the deprecated HTTP+SSE transport.
 
-A client's POST may be served by another worker than the one holding its stream: the POST stores the
+Every stream that outlives its request (an HTTP+SSE stream of protocol 2024-11-05, a background job's progress
+stream) holds a worker and a database connection of its own: each has a row here while it lasts, so one key
+gets a few (``MAX_STREAMS_PER_CREDENTIAL``) and all keys together at most half of Odoo's connection pool.
+
+A client's POST may be served by another worker than the one holding its HTTP+SSE stream: the POST stores the
 response here and announces it with PostgreSQL NOTIFY (``JOB_CHANNEL``, payload ``mcp_sse_stream:<id>``);
 the stream's worker, LISTENing, takes it out and sends it.
 """
@@ -8,15 +12,17 @@ import json
 import secrets
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo import _, api, fields, models
+from odoo.tools import SQL, config
 
 from ..lib.job_watch import JOB_CHANNEL
+
+MAX_STREAMS_PER_CREDENTIAL = 3
 
 
 class McpSseStream(models.Model):
     _name = "mcp.sse.stream"
-    _description = "MCP HTTP+SSE stream (deprecated transport)"
+    _description = "MCP open event stream"
     _log_access = False
 
     name = fields.Char(string="Stream id", readonly=True, required=True, index=True)
@@ -24,35 +30,47 @@ class McpSseStream(models.Model):
     user_id = fields.Many2one("res.users", readonly=True, ondelete="cascade")
     credential_ref = fields.Char(readonly=True, help="Which credential opened the stream.")
     session_name = fields.Char(readonly=True, help="The MCP session the client opened with initialize.")
+    kind = fields.Selection([("sse", "HTTP+SSE transport"), ("progress", "Job progress")], default="sse",
+                            required=True, readonly=True)
     created_at = fields.Datetime(readonly=True)
+    ends_at = fields.Datetime(readonly=True, help="When the stream ends at the latest.")
     active = fields.Boolean(default=True, readonly=True)
 
     _sql_constraints = [("name_unique", "unique(name)", "Stream ids are unique.")]
 
     @api.model
-    def _open(self, credential):
-        """A new live stream bound to ``credential``: its record (the id of the endpoint URL is its name)."""
+    def _open(self, credential, lifetime, kind="sse"):
+        """A new live stream bound to ``credential`` that lasts ``lifetime`` seconds at most: its record (the id
+        of an HTTP+SSE endpoint URL is its name)."""
+        now = fields.Datetime.now()
         return self.create({"name": secrets.token_urlsafe(24), "key_id": credential.key_id,
-                            "user_id": credential.user_id, "credential_ref": credential.ref,
-                            "created_at": fields.Datetime.now()})
+                            "user_id": credential.user_id, "credential_ref": credential.ref, "kind": kind,
+                            "created_at": now, "ends_at": now + timedelta(seconds=lifetime)})
 
     @api.model
-    def _live_counts(self, credential, lifetime):
-        """``(streams of credential, streams of everyone)`` still open, a stream counting for ``lifetime``
-        seconds at most (a worker killed mid-stream leaves its row active). Waits for other workers opening a
-        stream for the same credential, so two of them never both see room for one more."""
+    def _refusal(self, credential):
+        """Why ``credential`` may not open one more stream now (a translated text), or None.
+
+        Waits for other workers opening a stream for the same credential, so two of them never both see room
+        for one more; a row whose stream should have ended (a worker killed mid-stream) no longer counts."""
         self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", "mcp_sse_stream:%s" % credential.ref))
-        self.flush_model(["active", "created_at", "credential_ref"])
+        self.flush_model(["active", "ends_at", "credential_ref"])
         self.env.cr.execute(SQL(
             """SELECT count(*) FILTER (WHERE credential_ref = %s), count(*) FROM mcp_sse_stream
-                WHERE active AND created_at > %s""",
-            credential.ref, fields.Datetime.now() - timedelta(seconds=lifetime)))
-        return self.env.cr.fetchone()
+                WHERE active AND ends_at > %s""", credential.ref, fields.Datetime.now()))
+        own, everyone = self.env.cr.fetchone()
+        if own >= MAX_STREAMS_PER_CREDENTIAL:
+            return _("This key already has %s open streams: close one (or let it end) before opening another.",
+                     MAX_STREAMS_PER_CREDENTIAL)
+        if everyone >= max(1, (config.get("db_maxconn") or 64) // 2):
+            return _("The server has as many open streams as it allows: retry later.")
+        return None
 
     @api.model
     def _find(self, name, credential):
         """The live stream with this id opened by this credential, or an empty recordset."""
-        return self.search([("name", "=", name), ("credential_ref", "=", credential.ref)], limit=1)
+        return self.search([("name", "=", name), ("credential_ref", "=", credential.ref), ("kind", "=", "sse")],
+                           limit=1)
 
     def _push(self, message):
         """Queue a JSON-RPC message for the stream; sent once this transaction commits."""
