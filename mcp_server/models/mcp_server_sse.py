@@ -72,7 +72,7 @@ class McpServerSse(models.AbstractModel):
         refused = self._refuse_stream_over_limit(exchange)
         if refused:
             return refused
-        stream = self.env["mcp.sse.stream"].sudo()._open(exchange.credential, stream_seconds())
+        stream = self.env["mcp.sse.stream"].sudo()._open(exchange.credential, stream_seconds() + 5)
         exchange.audit.update(status="success", method="sse/open")
         # The connection's socket tells when the client hangs up, so its worker is free at once. Odoo hides
         # werkzeug's keys from ``httprequest.environ``; the full WSGI environ is the one Odoo itself re-reads.

@@ -69,8 +69,8 @@ class McpSseStream(models.Model):
     @api.model
     def _find(self, name, credential):
         """The live stream with this id opened by this credential, or an empty recordset."""
-        return self.search([("name", "=", name), ("credential_ref", "=", credential.ref), ("kind", "=", "sse")],
-                           limit=1)
+        return self.search([("name", "=", name), ("credential_ref", "=", credential.ref), ("kind", "=", "sse"),
+                            ("ends_at", ">", fields.Datetime.now())], limit=1)
 
     def _push(self, message):
         """Queue a JSON-RPC message for the stream; sent once this transaction commits."""

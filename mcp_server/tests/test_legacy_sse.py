@@ -53,6 +53,8 @@ class TestLegacySse(McpCase):
         streams[0]._close()
         streams[1].ends_at = fields.Datetime.now() - timedelta(seconds=1)
         self.assertIsNone(Stream._refusal(credential))
+        self.assertFalse(Stream._find(streams[1].name, credential), "nothing is queued for a stream that ended")
+        self.assertEqual(Stream._find(streams[2].name, credential), streams[2])
         # All keys together keep half of the connection pool free.
         other = self.env["ir.http"]._mcp_authenticate_token(self.env, self.secret_b)[0]
         with patch.dict(mcp_server_sse.config.options, {"db_maxconn": 2}):
