@@ -11,10 +11,13 @@ import re
 
 from stdnum import iban, luhn
 
-# 13 to 19 digits, optionally grouped by single spaces or dashes, not inside a longer run of digits.
-CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
-# Two letters, two check digits, then 11 to 30 letters and digits, optionally grouped by spaces.
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
+# Digit group separators: a space, a dash, or the no-break spaces numbers formatted for a language use.
+SEPARATORS = " \u00a0\u202f-"
+# 13 to 19 digits, optionally grouped by single separators, not inside a longer run of digits.
+CARD = re.compile(r"(?<![\d-])\d(?:[%s]?\d){12,18}(?![\d-])" % SEPARATORS)
+# Two letters, two check digits, then 11 to 30 letters and digits, optionally grouped by spaces; in any case,
+# as account numbers are kept as typed.
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]){11,30}\b", re.IGNORECASE)
 # A US social security number; administrators add their own countries' formats.
 DEFAULT_NATIONAL_ID_PATTERNS = r"\b\d{3}-\d{2}-\d{4}\b"
 _logger = logging.getLogger(__name__)
@@ -63,7 +66,7 @@ class PiiMasker:
 
     def __call__(self, text):
         """``text`` with every recognised value replaced by its mask."""
-        text = CARD.sub(_mask_if(lambda value: luhn.is_valid(re.sub(r"[ -]", "", value))), text)
+        text = CARD.sub(_mask_if(lambda value: luhn.is_valid(re.sub("[%s]" % SEPARATORS, "", value))), text)
         text = IBAN.sub(_mask_if(iban.is_valid), text)
         for pattern in self.national_id_patterns:
             text = pattern.sub(lambda match: mask(match.group(0)), text)

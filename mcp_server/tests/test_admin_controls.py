@@ -97,6 +97,20 @@ class TestPayloadMaskingAndCapture(McpCase):
         self.env["ir.config_parameter"].set_param("mcp_server.mask_pii", "False")
         self.assertIn(CARD, self.logged_search(self.secret_full, [CARD]).request_payload)
 
+    def test_numbers_as_people_type_or_odoo_formats_them_are_masked(self):
+        """Bank account numbers are kept as typed (lower case); amounts and ids formatted for a language group
+        digits with no-break spaces."""
+        self.env["ir.config_parameter"].set_param("mcp_server.log_payloads", "True")
+        values = [IBAN.lower(), CARD.replace(" ", "\u00a0"), CARD.replace(" ", "\u202f")]
+        payload = self.logged_search(self.secret_full, values).request_payload
+        for hidden in values:
+            self.assertNotIn(hidden, payload)
+        self.assertEqual(payload.count("****1111"), 2, payload)
+        self.assertIn("****3000", payload)
+        # Words of the same shape whose check digits are wrong stay readable.
+        kept = NOT_AN_IBAN.lower()
+        self.assertIn(kept, self.logged_search(self.secret_full, [kept]).request_payload)
+
     def test_a_key_overrides_the_global_payload_capture(self):
         self.assertFalse(self.logged_search(self.secret_full, ["x"]).request_payload, "off by default")
         self.key_full.payload_capture = "always"
