@@ -150,6 +150,12 @@ class McpJob(models.Model):
         registry = self.env["mcp.tool.registry"].with_user(user).with_context(**user.with_user(user).context_get())
         started = time.perf_counter()
         outcome = {"call": call}
+        if not call.settings["enabled"]:
+            # The master switch stops agents' work already queued too, not only new requests.
+            outcome.update(state="failed", error=_("The MCP server was turned off in Settings before this job ran: "
+                                                   "nothing was run."),
+                           audit_status="denied", audit_error="server disabled", duration_ms=0.0)
+            return outcome
         if not self.env["ir.http"]._mcp_credential_active(self.env, credential):
             outcome.update(state="failed", error=_("The key or connection that started this job was revoked."),
                            audit_status="denied", audit_error="credential no longer active", duration_ms=0.0)

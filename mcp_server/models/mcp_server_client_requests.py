@@ -131,11 +131,17 @@ class McpServerClientRequests(models.AbstractModel):
             server = env["mcp.server"]
             audit = {"method": method, "key_id": call.credential.key_id, "user_id": uid,
                      "session_id": call.session_id, "status": "success"}
-            if not env["ir.http"]._mcp_credential_active(env, call.credential):
-                response = jsonrpc.error_response(call.request_id, JsonRpcError(jsonrpc.INVALID_REQUEST, _(
+            refusal = None
+            if not server._settings()["enabled"]:
+                refusal = ("server disabled", _("The MCP server was turned off in Settings while waiting for the "
+                                                "client's answer: nothing was run."))
+            elif not env["ir.http"]._mcp_credential_active(env, call.credential):
+                refusal = ("credential no longer active", _(
                     "The key or connection was revoked or expired while waiting for the client's answer: "
-                    "nothing was run.")))
-                audit.update(status="denied", error="credential no longer active", response=response)
+                    "nothing was run."))
+            if refusal:
+                response = jsonrpc.error_response(call.request_id, JsonRpcError(jsonrpc.INVALID_REQUEST, refusal[1]))
+                audit.update(status="denied", error=refusal[0], response=response)
                 env["mcp.audit.log"].sudo()._log(audit, log_payloads=log_payloads)
                 return response
             call.credential = call.credential.with_profile(env["ir.http"]._mcp_current_profile_id(env, call.credential))

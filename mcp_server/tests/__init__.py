@@ -32,3 +32,4 @@ from . import test_tasks
 from . import test_icons
 from . import test_legacy_sse
 from . import test_mail_template_bypasses
+from . import test_master_switch
