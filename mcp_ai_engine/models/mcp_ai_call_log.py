@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.addons.mcp_server.models.mcp_audit_log import redact
 from odoo.tools import SQL
 
 STATUSES = [
@@ -18,6 +19,8 @@ STATUSES = [
     ("missing_key", "No API key"),
 ]
 ORIGINS = [("action", "Server action"), ("preview", "Preview"), ("test", "Connection test")]
+# The texts of a call, logged as the MCP audit log logs payloads: secrets redacted, personal data masked.
+LOGGED_TEXTS = ("system_prompt", "prompt", "answer", "error")
 
 
 class McpAiCallLog(models.Model):
@@ -62,8 +65,12 @@ class McpAiCallLog(models.Model):
 
     @api.model
     def _record(self, values):
-        """Write one row (the server's own bookkeeping, whoever made the call)."""
-        return self.sudo().create(values)
+        """Write one row (the server's own bookkeeping, whoever made the call). Its texts are kept as the audit
+        log keeps payloads: key secrets redacted, and card numbers, IBANs and national ids masked while
+        Settings mask personal data (``mcp_server.mask_pii``)."""
+        mask_pii = self.env["mcp.audit.log"]._pii_masker()
+        texts = {name: redact(values[name], mask_pii) for name in LOGGED_TEXTS if isinstance(values.get(name), str)}
+        return self.sudo().create(dict(values, **texts))
 
     @api.autovacuum
     def _gc_call_log(self):

@@ -28,6 +28,19 @@ class TestProviders(AiCase):
     def last_log(self):
         return self.env["mcp.ai.call.log"].search([], order="id desc", limit=1)
 
+    def test_the_log_masks_personal_data_the_provider_gets_it_whole(self):
+        """The call log is a payload log: it masks what the MCP audit log masks; the provider still gets the
+        prompt as rendered."""
+        self.server.requests.clear()
+        _generation, log = self.generate("openai", prompt="Card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00")
+        self.assertEqual(log.prompt, "Card ****1111, IBAN ****3000")
+        self.assertEqual(log.answer, "Acme is a loyal customer.")
+        [(_path, _headers, body)] = self.server.requests
+        self.assertIn("4111 1111 1111 1111", body["messages"][-1]["content"])
+        self.env["ir.config_parameter"].set_param("mcp_server.mask_pii", "False")
+        _generation, log = self.generate("openai", prompt="Card 4111 1111 1111 1111")
+        self.assertEqual(log.prompt, "Card 4111 1111 1111 1111")
+
     def test_success_speaks_each_wire_format(self):
         expected_paths = {
             "openai": "/v1/chat/completions", "openai_compatible": "/v1/chat/completions",
