@@ -105,6 +105,9 @@ class TestTasks(McpCase):
         for method, params in (("tasks/get", {}), ("tasks/cancel", {}), ("tasks/update", {"inputResponses": {}})):
             error = self.modern(self.secret_b, method, dict(params, taskId=task_id))["error"]
             self.assertEqual(error["code"], -32602)
+            # Another key of the same user is another credential: it does not see the task either.
+            self.assertEqual(self.modern(self.secret_read, method, dict(params, taskId=task_id))["error"]["code"],
+                             -32602)
             self.assertNotIn(task_id, json.dumps(self.modern(self.secret_b, method, dict(params, taskId="nope"))))
         self.assertEqual(self.job_of(task_id).state, "queued")
         self.assertEqual(self.modern(self.secret_full, "tasks/get", {"taskId": "made-up"})["error"]["code"], -32602)
