@@ -33,7 +33,7 @@ class McpSseStream(models.Model):
     kind = fields.Selection([("sse", "HTTP+SSE transport"), ("progress", "Job progress")], default="sse",
                             required=True, readonly=True)
     created_at = fields.Datetime(readonly=True)
-    ends_at = fields.Datetime(readonly=True, help="When the stream ends at the latest.")
+    ends_at = fields.Datetime(readonly=True, index=True, help="When the stream ends at the latest.")
     active = fields.Boolean(default=True, readonly=True)
 
     _sql_constraints = [("name_unique", "unique(name)", "Stream ids are unique.")]
