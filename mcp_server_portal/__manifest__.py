@@ -18,6 +18,7 @@
     "assets": {
         "mcp_server_portal.assets_portal_page": [
             "web/static/lib/Chart/Chart.js",
+            "mcp_server/static/src/js/mcp_chart.js",
             "mcp_server_portal/static/src/css/portal_page.css",
             "mcp_server_portal/static/src/js/portal_page.js",
         ],

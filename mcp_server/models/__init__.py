@@ -23,6 +23,7 @@ from . import mcp_server_prompts
 from . import mcp_server_skills
 from . import mcp_server_health
 from . import mcp_server_tasks
+from . import mcp_server_apps
 from . import mcp_tool_registry
 from . import mcp_tool_confirmation
 from . import mcp_tool_services

@@ -8,8 +8,9 @@ from odoo.tools import SQL
 from ..lib.call_context import LOG_LEVELS
 from ..lib.last_use import UseRecorder
 
-# Client capabilities a session remembers (what the server may ask the client for on a request's stream).
-CLIENT_CAPABILITIES = ("elicitation", "sampling", "roots")
+# Client capabilities a session remembers: what the server may ask the client for on a request's stream, and
+# the extensions it declared (MCP Apps views are offered only to clients that have them).
+CLIENT_CAPABILITIES = ("elicitation", "sampling", "roots", "extensions")
 # Activity of a session, recorded at most once a minute per session and worker.
 SESSION_USE = UseRecorder(lambda row_id: SQL(
     "UPDATE mcp_session SET last_seen = (now() at time zone 'UTC') WHERE id = %s", row_id))

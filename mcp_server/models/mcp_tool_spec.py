@@ -24,7 +24,7 @@ class ToolSpec:
 
     def __init__(self, name, title, description, input_schema, output_schema=None, risk="read",
                  operation=None, idempotent=False, open_world=False, background=False, call_risk=None, parts=None,
-                 frames_data=None, paging=None, always_allowed=False, icon_model=None):
+                 frames_data=None, paging=None, always_allowed=False, icon_model=None, view=None):
         if risk not in RISK_LEVELS:
             raise ValueError("unknown risk level %r for tool %s" % (risk, name))
         self.name = name
@@ -65,6 +65,8 @@ class ToolSpec:
         self.always_allowed = always_allowed
         # The one model the tool acts on, whose Odoo app icon the tool shows (None: its addon's icon).
         self.icon_model = icon_model
+        # The MCP Apps view (``lib/app_views.VIEWS``) that renders the tool's result in clients that have them.
+        self.view = view
         self.method_name = None
         self.module = None
         self._validator = None
@@ -115,16 +117,16 @@ class ToolSpec:
 
 def mcp_tool(name, title, description, input_schema, output_schema=None, risk="read", operation=None,
              idempotent=False, open_world=False, background=False, call_risk=None, parts=None, frames_data=None,
-             paging=None, always_allowed=False, icon_model=None):
+             paging=None, always_allowed=False, icon_model=None, view=None):
     """Mark a registry method ``_tool_x(self, call, arguments)`` as the MCP tool ``name``.
 
-    ``paging`` (``"offset"`` or ``"ids"``), ``always_allowed`` and ``icon_model``: see ``ToolSpec``.
+    ``paging`` (``"offset"`` or ``"ids"``), ``always_allowed``, ``icon_model`` and ``view``: see ``ToolSpec``.
 
     ``frames_data`` (default: read tools) frames the answer's text as data, see ``lib/answer_format``.
     """
     spec = ToolSpec(name, title, description, input_schema, output_schema, risk, operation, idempotent, open_world,
                     background, call_risk, parts, frames_data, paging=paging, always_allowed=always_allowed,
-                    icon_model=icon_model)
+                    icon_model=icon_model, view=view)
 
     def decorate(method):
         spec.method_name = method.__name__

@@ -62,7 +62,7 @@ class McpToolsAnalytics(models.AbstractModel):
             "offset": {"type": "integer", "minimum": 0},
             "context": CONTEXT},
          "required": ["model"], "additionalProperties": False},
-        GROUPS_OUTPUT, operation="read")
+        GROUPS_OUTPUT, operation="read", view="chart")
     def _tool_aggregate(self, call, args):
         analytics, model, domain = self._analytics_model(call, args)
         groupby = analytics.check_groupby(model, args.get("groupby"))
@@ -90,7 +90,7 @@ class McpToolsAnalytics(models.AbstractModel):
             "ascending": {"type": "boolean", "description": "Lowest first."},
             "context": CONTEXT},
          "required": ["model", "groupby"], "additionalProperties": False},
-        GROUPS_OUTPUT, operation="read")
+        GROUPS_OUTPUT, operation="read", view="chart")
     def _tool_top_n(self, call, args):
         analytics, model, domain = self._analytics_model(call, args)
         groupby = analytics.check_groupby(model, [args["groupby"]])
@@ -118,7 +118,7 @@ class McpToolsAnalytics(models.AbstractModel):
             "grand_totals": {"type": "object", "description": "Per currency, if several."},
             "timezone": TIMEZONE_OUTPUT},
          "required": ["model", "columns", "rows"]},
-        operation="read")
+        operation="read", view="chart")
     def _tool_pivot(self, call, args):
         analytics, model, domain = self._analytics_model(call, args)
         rows = analytics.check_groupby(model, args["rows"])
@@ -163,7 +163,7 @@ class McpToolsAnalytics(models.AbstractModel):
         {"type": "object", "properties": {
             "model": {"type": "string"}, "stages": {"type": "array"},
             "overall_conversion_pct": {"type": ["number", "null"]}}, "required": ["model", "stages"]},
-        operation="read")
+        operation="read", view="chart")
     def _tool_funnel(self, call, args):
         analytics, model, domain = self._analytics_model(call, args)
         name = args["stage_field"]

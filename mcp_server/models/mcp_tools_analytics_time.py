@@ -42,7 +42,7 @@ class McpToolsAnalyticsTime(models.AbstractModel):
             "previous_total": {"type": ["number", "null"]}, "currency": CURRENCY_OUTPUT,
             "totals_by_currency": {"type": "object"}, "timezone": TIMEZONE_OUTPUT},
          "required": ["model", "series"]},
-        operation="read")
+        operation="read", view="chart")
     def _tool_timeseries(self, call, args):
         analytics, model, domain = self._analytics_model(call, args)
         date_field, granularity = args["date_field"], args["granularity"]
@@ -106,7 +106,7 @@ class McpToolsAnalyticsTime(models.AbstractModel):
         {"type": "object", "properties": {
             "model": {"type": "string"}, "rows": {"type": "array", "items": {"type": "object"}},
             "currency": CURRENCY_OUTPUT, "timezone": TIMEZONE_OUTPUT}, "required": ["model", "rows"]},
-        operation="read")
+        operation="read", view="chart")
     def _tool_compare_periods(self, call, args):
         analytics, model, domain = self._analytics_model(call, args)
         call.policy.check_field_names(model, [args["date_field"]], "filter")
@@ -152,7 +152,7 @@ class McpToolsAnalyticsTime(models.AbstractModel):
         {"type": "object", "properties": {
             "model": {"type": "string"}, "granularity": {"type": "string"}, "timezone": TIMEZONE_OUTPUT,
             "cohorts": {"type": "array", "items": {"type": "object"}}}, "required": ["model", "cohorts"]},
-        operation="read")
+        operation="read", view="chart")
     def _tool_cohort(self, call, args):
         analytics, model, domain = self._analytics_model(call, args)
         granularity = args.get("granularity") or "month"

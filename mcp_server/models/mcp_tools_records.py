@@ -139,7 +139,7 @@ class McpToolsRecords(models.AbstractModel):
         {"properties": {"model": MODEL, "domain": DOMAIN, "fields": FIELDS, "limit": LIMIT, "offset": OFFSET,
                         "order": ORDER, "format": FORMAT, "include_archived": ARCHIVED, "context": CONTEXT},
          "required": ["model"], "additionalProperties": False},
-        RECORD_LIST_OUTPUT, operation="read", paging="offset")
+        RECORD_LIST_OUTPUT, operation="read", paging="offset", view="table")
     def _tool_search_read(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
         if args.get("include_archived"):
@@ -164,7 +164,7 @@ class McpToolsRecords(models.AbstractModel):
         "Records by id; ids outside what this key may reach are refused by name.",
         {"properties": {"model": MODEL, "ids": IDS, "fields": FIELDS, "format": FORMAT, "context": CONTEXT},
          "required": ["model", "ids"], "additionalProperties": False},
-        RECORD_LIST_OUTPUT, operation="read", paging="ids")
+        RECORD_LIST_OUTPUT, operation="read", paging="ids", view="record")
     def _tool_read(self, call, args):
         model = self._model_env(call, args["model"], "read", args.get("context"))
         call.note(model=model._name, record_ids=args["ids"])
@@ -232,7 +232,7 @@ class McpToolsRecords(models.AbstractModel):
         {"type": "object", "properties": {"model": {"type": "string"}, "id": {"type": "integer"},
                                           "display_name": {"type": ["string", "null"]}},
          "required": ["model", "id"]},
-        risk="write", operation="create")
+        risk="write", operation="create", view="changes")
     def _tool_create(self, call, args):
         model = self._model_env(call, args["model"], "create", args.get("context"))
         call.note(model=model._name)
@@ -262,7 +262,7 @@ class McpToolsRecords(models.AbstractModel):
         {"type": "object", "properties": {"model": {"type": "string"}, "ids": {"type": "array"},
                                           "updated": {"type": "integer"}},
          "required": ["model", "ids", "updated"]},
-        risk="write", operation="write", idempotent=True)
+        risk="write", operation="write", idempotent=True, view="changes")
     def _tool_write(self, call, args):
         model = self._model_env(call, args["model"], "write", args.get("context"))
         call.note(model=model._name, record_ids=args["ids"])
@@ -295,7 +295,7 @@ class McpToolsRecords(models.AbstractModel):
          "required": ["model", "ids"], "additionalProperties": False},
         {"type": "object", "properties": {"model": {"type": "string"}, "deleted": {"type": "array"}},
          "required": ["model", "deleted"]},
-        risk="destructive", operation="unlink")
+        risk="destructive", operation="unlink", view="changes")
     def _tool_unlink(self, call, args):
         model = self._model_env(call, args["model"], "unlink", args.get("context"))
         call.note(model=model._name, record_ids=args["ids"])

@@ -56,7 +56,7 @@ class TestSkills(McpCase):
         self.assertIn("resources", capabilities)
         legacy = self.rpc(self.secret_full, "initialize", {"protocolVersion": "2025-11-25", "capabilities": {}},
                           session=False)
-        self.assertNotIn("extensions", legacy["capabilities"])
+        self.assertNotIn("io.modelcontextprotocol/skills", legacy["capabilities"].get("extensions", {}))
         self.assertEqual(self.rpc_error(self.secret_full, "skills/list")["code"], -32601)
 
     def test_listing_follows_the_key_policy_and_tools(self):

@@ -1,6 +1,7 @@
 /** @odoo-module ignore **/
-/* Portal pages: draw the charts (Chart.js, bundled by Odoo) from the JSON the server embedded in the
- * page, and make tables sortable. Everything else is rendered by the server. */
+/* Portal pages: draw the charts (Chart.js, bundled by Odoo; configurations shared with the MCP Apps chart
+ * view in mcp_server/static/src/js/mcp_chart.js) from the JSON the server embedded in the page, and make
+ * tables sortable. Everything else is rendered by the server. */
 (function () {
     "use strict";
 
@@ -9,78 +10,24 @@
         return value || fallback;
     }
 
-    function withAlpha(hex, alpha) {
-        var n = parseInt(hex.slice(1), 16);
-        return "rgba(" + ((n >> 16) & 255) + "," + ((n >> 8) & 255) + "," + (n & 255) + "," + alpha + ")";
-    }
-
-    function chartConfig(section, palette) {
-        var type = section.chart_type;
-        var round = type === "pie" || type === "doughnut";
-        var area = type === "area";
-        var text = cssVar("--mcp-text", "#1f2328");
-        var grid = cssVar("--mcp-border", "#d0d7de");
-        var datasets = section.datasets.map(function (dataset, index) {
-            var color = palette[index % palette.length];
-            var config = {label: dataset.label, data: dataset.data, borderWidth: round ? 1 : 2};
-            if (round) {
-                config.backgroundColor = dataset.data.map(function (value, i) {
-                    return palette[i % palette.length];
-                });
-                config.borderColor = cssVar("--mcp-card", "#ffffff");
-            } else {
-                config.backgroundColor = area ? withAlpha(color, 0.25) : color;
-                config.borderColor = color;
-                config.fill = area ? (section.stacked && index > 0 ? "-1" : "origin") : false;
-                config.cubicInterpolationMode = "monotone";
-                config.pointRadius = section.labels.length > 40 ? 0 : 3;
-            }
-            return config;
-        });
-        var options = {
-            responsive: true,
-            maintainAspectRatio: false,
-            animation: false,
-            plugins: {
-                legend: {
-                    display: round || datasets.length > 1,
-                    position: round ? "right" : "top",
-                    labels: {color: text},
-                },
-                tooltip: {
-                    callbacks: {
-                        label: function (item) {
-                            var dataset = section.datasets[item.datasetIndex];
-                            var name = round ? item.label : dataset.label;
-                            return name + ": " + dataset.texts[item.dataIndex];
-                        },
-                    },
-                },
-            },
+    function themeColors() {
+        return {
+            text: cssVar("--mcp-text", "#1f2328"),
+            grid: cssVar("--mcp-border", "#d0d7de"),
+            card: cssVar("--mcp-card", "#ffffff"),
         };
-        if (!round) {
-            options.scales = {
-                x: {stacked: !!section.stacked, ticks: {color: text}, grid: {color: grid}},
-                y: {
-                    stacked: !!section.stacked,
-                    beginAtZero: true,
-                    ticks: {color: text, precision: section.format === "integer" ? 0 : undefined},
-                    grid: {color: grid},
-                },
-            };
-        }
-        return {type: area ? "line" : type, data: {labels: section.labels, datasets: datasets}, options: options};
     }
 
     function drawCharts(data) {
-        if (typeof window.Chart === "undefined") {
+        if (typeof window.Chart === "undefined" || typeof window.McpChart === "undefined") {
             return [];
         }
+        var colors = themeColors();
         var charts = [];
         data.sections.forEach(function (section) {
             var canvas = document.getElementById("mcp-chart-" + section.id);
             if (canvas && section.labels.length) {
-                charts.push(new window.Chart(canvas, chartConfig(section, data.theme.palette)));
+                charts.push(new window.Chart(canvas, window.McpChart.config(section, data.theme.palette, colors)));
             }
         });
         return charts;

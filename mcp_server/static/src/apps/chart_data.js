@@ -1,0 +1,206 @@
+/* Analytics results -> chart sections (the shape mcp_chart.js draws) and, per label, the domain of the
+ * records behind it (window.McpChartData). Results: timeseries {series}, aggregate/top_n {groups},
+ * pivot {columns, rows, measure}, compare_periods {rows}, funnel {stages}, cohort {cohorts}. */
+(function () {
+    "use strict";
+
+    var V = window.McpView;
+    var MAX_COHORTS = 10;
+
+    function texts(values, currency) {
+        return values.map(function (value) {
+            return value === null || value === undefined ? "—" : V.number(value, currency);
+        });
+    }
+
+    function series(label, values, currency) {
+        return {label: label, data: values, texts: texts(values, currency)};
+    }
+
+    /* The first day after the bucket starting on `day` ("YYYY-MM-DD"). */
+    function nextStart(day, granularity) {
+        var date = new Date(day.slice(0, 10) + "T00:00:00Z");
+        var months = {month: 1, quarter: 3, year: 12}[granularity];
+        if (months) {
+            date.setUTCMonth(date.getUTCMonth() + months);
+        } else {
+            date.setUTCDate(date.getUTCDate() + (granularity === "week" ? 7 : 1));
+        }
+        return date.toISOString().slice(0, 10);
+    }
+
+    /* Domain conditions selecting the records of one group value of `spec` ("field" or "field:month"). */
+    function conditions(spec, value) {
+        var parts = String(spec).split(":");
+        if (Array.isArray(value)) {
+            return null;
+        }
+        if (parts[1] && typeof value === "string") {
+            return [[parts[0], ">=", value.slice(0, 10)], [parts[0], "<", nextStart(value, parts[1])]];
+        }
+        if (value && typeof value === "object") {
+            return [[parts[0], "=", value.id]];
+        }
+        return [[parts[0], "=", value === null || value === undefined ? false : value]];
+    }
+
+    function allConditions(specs, values) {
+        var domain = [];
+        for (var i = 0; i < specs.length; i++) {
+            var part = conditions(specs[i], values[i]);
+            if (!part) {
+                return null;
+            }
+            domain = domain.concat(part);
+        }
+        return domain;
+    }
+
+    function timeseries(data, args) {
+        var points = data.series || [];
+        var labels = points.map(function (point) {
+            return point.period;
+        });
+        var datasets = [];
+        var currencies = points.length && points[0].by_currency ? Object.keys(points[0].by_currency) : [];
+        if (currencies.length) {
+            currencies.forEach(function (code) {
+                datasets.push(series(code, points.map(function (p) { return p.by_currency[code]; }), code));
+            });
+        } else {
+            datasets.push(series(V.fieldTitle(data.measure || "__count"), points.map(function (p) {
+                return p.value;
+            }), data.currency));
+        }
+        if (points.length && "previous_value" in points[0]) {
+            datasets.push(series("Previous period", points.map(function (p) {
+                return p.previous_value;
+            }), data.currency));
+        }
+        var spec = args.date_field ? args.date_field + ":" + (data.granularity || args.granularity) : null;
+        return [{title: V.fieldTitle(data.measure || "__count") + " by " + (data.granularity || "period"),
+                 chart_type: labels.length > 31 ? "line" : "bar", labels: labels, datasets: datasets,
+                 drill: spec ? labels.map(function (day) { return conditions(spec, day); }) : null}];
+    }
+
+    function groupSpecs(data, args, tool) {
+        var groups = data.groups || [];
+        if (tool === "top_n" || (groups.length && groups[0].rank !== undefined)) {
+            return {groupby: args.groupby ? [args.groupby] : [], measures: [args.measure || "__count"]};
+        }
+        if (args.groupby || args.measures) {
+            return {groupby: args.groupby || [], measures: args.measures || ["__count"]};
+        }
+        var sample = groups[0] || {};
+        var keys = Object.keys(sample).filter(function (key) {
+            return key !== "currency" && key !== "rank";
+        });
+        return {
+            groupby: keys.filter(function (key) { return typeof sample[key] !== "number"; }),
+            measures: keys.filter(function (key) { return typeof sample[key] === "number"; }),
+        };
+    }
+
+    function groups(data, args, tool) {
+        var specs = groupSpecs(data, args, tool);
+        var rows = data.groups || [];
+        var labels = rows.map(function (group) {
+            var text = specs.groupby.map(function (spec) { return V.label(group[spec]); }).join(" / ") || "Total";
+            return group.currency && !data.currency ? text + " (" + group.currency + ")" : text;
+        });
+        var datasets = specs.measures.map(function (measure) {
+            return {label: V.fieldTitle(measure), data: rows.map(function (g) { return g[measure]; }),
+                    texts: rows.map(function (g) { return V.number(g[measure] || 0, g.currency || data.currency); })};
+        });
+        var title = specs.measures.map(V.fieldTitle).join(", ") +
+            (specs.groupby.length ? " by " + specs.groupby.map(V.fieldTitle).join(", ") : "");
+        return [{title: title, chart_type: "bar", labels: labels, datasets: datasets,
+                 drill: rows.map(function (group) {
+                     return allConditions(specs.groupby, specs.groupby.map(function (s) { return group[s]; }));
+                 })}];
+    }
+
+    function pivot(data, args) {
+        var rowSpecs = args.rows || (data.rows.length ? Object.keys(data.rows[0].row) : []);
+        var labels = data.rows.map(function (row) {
+            return rowSpecs.map(function (spec) { return V.label(row.row[spec]); }).join(" / ");
+        });
+        var datasets = data.columns.map(function (column) {
+            return series(V.label(column), data.rows.map(function (row) {
+                return row.values[String(column)] || 0;
+            }), data.currency);
+        });
+        return [{title: V.fieldTitle(data.measure) + " by " + rowSpecs.map(V.fieldTitle).join(", ") +
+                 (args.columns ? " and " + V.fieldTitle(args.columns) : ""),
+                 chart_type: "bar", stacked: true, labels: labels, datasets: datasets,
+                 drill: data.rows.map(function (row) {
+                     return allConditions(rowSpecs, rowSpecs.map(function (spec) { return row.row[spec]; }));
+                 }),
+                 columnDrill: args.columns ? data.columns.map(function (column) {
+                     return conditions(args.columns, column);
+                 }) : null}];
+    }
+
+    function comparePeriods(data, args) {
+        var groupby = args.groupby || [];
+        var measure = (args.measures || ["__count"])[0];
+        var labels = data.rows.map(function (row) {
+            return groupby.map(function (spec) { return V.label(row[spec]); }).join(" / ") || "Total";
+        });
+        function period(key, name) {
+            var range = args[key] ? " (" + args[key].from + " – " + args[key].to + ")" : "";
+            return series(name + range, data.rows.map(function (row) {
+                return (row[measure] || {})[key === "period_a" ? "a" : "b"] || 0;
+            }), data.currency);
+        }
+        return [{title: V.fieldTitle(measure) + ": two periods", chart_type: "bar", labels: labels,
+                 datasets: [period("period_a", "Period A"), period("period_b", "Period B")], drill: null}];
+    }
+
+    function funnel(data, args) {
+        var stages = data.stages || [];
+        var field = args.stage_field;
+        return [{title: "Funnel" + (data.overall_conversion_pct === null || data.overall_conversion_pct === undefined
+                    ? "" : ": " + V.number(data.overall_conversion_pct) + " % overall"),
+                 chart_type: "bar", format: "integer",
+                 labels: stages.map(function (s) { return V.label(s.label || s.stage); }),
+                 datasets: [series("Reached", stages.map(function (s) { return s.reached; })),
+                            series("In stage", stages.map(function (s) { return s.count; }))],
+                 drill: field ? stages.map(function (s) { return [[field, "=", s.stage]]; }) : null}];
+    }
+
+    function cohort(data) {
+        var cohorts = (data.cohorts || []).slice(-MAX_COHORTS);
+        var length = cohorts.reduce(function (most, c) { return Math.max(most, c.retention_pct.length); }, 0);
+        var labels = [];
+        for (var i = 0; i < length; i++) {
+            labels.push("+" + i + " " + (data.granularity || ""));
+        }
+        return [{title: "Retention (%) by cohort", chart_type: "line", labels: labels, drill: null,
+                 datasets: cohorts.map(function (c) {
+                     return {label: c.cohort + " (" + c.size + ")", data: c.retention_pct,
+                             texts: c.retention_pct.map(function (pct) { return V.number(pct) + " %"; })};
+                 })}];
+    }
+
+    function sections(data, args, tool) {
+        if (data.series) {
+            return timeseries(data, args);
+        }
+        if (data.cohorts) {
+            return cohort(data);
+        }
+        if (data.stages) {
+            return funnel(data, args);
+        }
+        if (data.columns && data.rows) {
+            return pivot(data, args);
+        }
+        if (data.groups) {
+            return groups(data, args, tool);
+        }
+        return data.rows ? comparePeriods(data, args) : [];
+    }
+
+    window.McpChartData = {sections: sections, conditions: conditions};
+})();
