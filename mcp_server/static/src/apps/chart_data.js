@@ -108,16 +108,20 @@
             var text = specs.groupby.map(function (spec) { return V.label(group[spec]); }).join(" / ") || "Total";
             return group.currency && !data.currency ? text + " (" + group.currency + ")" : text;
         });
-        var datasets = specs.measures.map(function (measure) {
-            return {label: V.fieldTitle(measure), data: rows.map(function (g) { return g[measure]; }),
-                    texts: rows.map(function (g) { return V.number(g[measure] || 0, g.currency || data.currency); })};
+        var drill = rows.map(function (group) {
+            return allConditions(specs.groupby, specs.groupby.map(function (s) { return group[s]; }));
         });
-        var title = specs.measures.map(V.fieldTitle).join(", ") +
-            (specs.groupby.length ? " by " + specs.groupby.map(V.fieldTitle).join(", ") : "");
-        return [{title: title, chart_type: "bar", labels: labels, datasets: datasets,
-                 drill: rows.map(function (group) {
-                     return allConditions(specs.groupby, specs.groupby.map(function (s) { return group[s]; }));
-                 })}];
+        var by = specs.groupby.length ? " by " + specs.groupby.map(V.fieldTitle).join(", ") : "";
+        // One chart per measure: a count and an amount do not share a scale.
+        return specs.measures.map(function (measure) {
+            return {title: V.fieldTitle(measure) + by, chart_type: "bar", labels: labels, drill: drill,
+                    format: measure === "__count" ? "integer" : undefined,
+                    datasets: [{label: V.fieldTitle(measure), data: rows.map(function (g) { return g[measure]; }),
+                                texts: rows.map(function (g) {
+                                    return V.number(g[measure] || 0, measure === "__count" ? null :
+                                        g.currency || data.currency);
+                                })}]};
+        });
     }
 
     function pivot(data, args) {
