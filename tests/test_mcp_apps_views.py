@@ -3,16 +3,19 @@ speaks the extension's postMessage protocol; the tool results are real answers o
 
 Each view renders (a chart paints its canvas), a screenshot goes to test-artifacts/mcp-apps/, no console error
 appears, and a click on a bar makes the view call search_read through the host: the harness forwards it to
-/mcp under the same key and the records of that bar come back. Sales and CRM come with ``mcp_erp_tests``.
+/mcp under the same key and the records of that bar come back. The MCP Inspector CLI (``--app-info``) sees
+the view only when it advertises the extension. Sales and CRM come with ``mcp_erp_tests``.
 """
 import datetime
+import json
 import os
+import subprocess
 import uuid
 
 import pytest
 
 from apps_host import DARK_VARIABLES, HARNESS, AppsHost
-from conftest import create_key
+from conftest import MCP_URL, create_key
 from portal_helpers import CANVAS_PAINTED, artifact, chromium, foreign_site
 from servers import odoo_rpc
 
@@ -22,6 +25,7 @@ TODAY = datetime.date.today()
 MONTHS = [(TODAY.replace(day=1) - datetime.timedelta(days=31 * back)).replace(day=12) for back in (3, 2, 1, 0)]
 ORDERS = [("Alpha", 0, 2), ("Alpha", 1, 1), ("Beta", 1, 3), ("Beta", 2, 1), ("Gamma", 3, 2), ("Alpha", 3, 1)]
 SIZE = {"width": 800, "height": 560}
+ENSURE_NODE_TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "conformance", "ensure-conformance")
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +190,25 @@ async def test_record_table_sorts_and_card_and_changes_render(sales):
                 assert browser.problems == [], (tool, browser.problems)
         city = odoo_rpc("res.partner", "read", [partner], ["city"])[0]["city"]
         assert city != "Gent", "a dry run changes nothing"
+
+
+def inspector_app_info(secret, *options):
+    """The MCP Inspector CLI's ``--app-info`` report of a search_read call (a second, independent host)."""
+    tools = subprocess.run([ENSURE_NODE_TOOLS], capture_output=True, text=True, timeout=900, check=False)
+    assert tools.returncode == 0, tools.stderr[-2000:]
+    bin_dir = tools.stdout.strip().splitlines()[-1]
+    process = subprocess.run(
+        [os.path.join(bin_dir, "mcp-inspector"), "--cli", MCP_URL, "--transport", "http", "--header",
+         "Authorization: Bearer %s" % secret, *options, "--app-info", "--method", "tools/call",
+         "--tool-name", "search_read", "--tool-arg", "model=res.partner"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env=dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", "")))
+    return json.loads(process.stdout.strip().splitlines()[0])
+
+
+def test_inspector_sees_the_view_only_when_it_advertises_apps(sales):
+    report = inspector_app_info(sales["secret"], "--advertise-apps")
+    assert report == {"hasApp": True, "toolName": "search_read", "resourceUri": "ui://odoo/table",
+                      "csp": {"connectDomains": [], "resourceDomains": [], "frameDomains": [], "baseUriDomains": []},
+                      "prefersBorder": True, "resourceMimeType": "text/html;profile=mcp-app"}
+    assert inspector_app_info(sales["secret"]) == {"hasApp": False, "toolName": "search_read"}
