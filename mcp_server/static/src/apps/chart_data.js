@@ -36,6 +36,8 @@
             return null;
         }
         if (parts[1] && typeof value === "string") {
+            // Day bounds: on a datetime field Odoo reads them as UTC, while the tool's buckets are days of the
+            // user's time zone (records within that offset of a bound may fall on the other side).
             return [[parts[0], ">=", value.slice(0, 10)], [parts[0], "<", nextStart(value, parts[1])]];
         }
         if (value && typeof value === "object") {
@@ -129,7 +131,10 @@
         var labels = data.rows.map(function (row) {
             return rowSpecs.map(function (spec) { return V.label(row.row[spec]); }).join(" / ");
         });
-        var datasets = data.columns.map(function (column) {
+        // Date buckets come in the order groups were found: show them in time order.
+        var columns = data.columns.every(function (c) { return typeof c === "string"; }) ?
+            data.columns.slice().sort() : data.columns;
+        var datasets = columns.map(function (column) {
             return series(V.label(column), data.rows.map(function (row) {
                 return row.values[String(column)] || 0;
             }), data.currency);
@@ -140,7 +145,7 @@
                  drill: data.rows.map(function (row) {
                      return allConditions(rowSpecs, rowSpecs.map(function (spec) { return row.row[spec]; }));
                  }),
-                 columnDrill: args.columns ? data.columns.map(function (column) {
+                 columnDrill: args.columns ? columns.map(function (column) {
                      return conditions(args.columns, column);
                  }) : null}];
     }
