@@ -1,4 +1,8 @@
 """/mcp-page/<slug>, /data and /embed: who sees what, headers, cache, and the figures themselves."""
+import pytz
+
+from odoo import fields
+from odoo.addons.mcp_server.services.periods import utc_midnight
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -73,8 +77,11 @@ class TestPortalRoutes(PortalCase):
         visible = self.env["res.partner"].with_user(self.user_a).search_count([])
         self.assertEqual(sections["progress"]["value"], visible)
         self.assertEqual(sections["metric_grid"]["metrics"][0]["value"], visible)
+        # The period starts at midnight in user A's time zone, not at midnight UTC.
+        period_start = utc_midnight(fields.Date.to_date(sections["kpi"]["period"]["from"]),
+                                    pytz.timezone(self.user_a.tz))
         self.assertEqual(sections["kpi"]["value"], self.env["res.partner"].with_user(self.user_a).search_count(
-            [("create_date", ">=", sections["kpi"]["period"]["from"])]))
+            [("create_date", ">=", period_start)]))
         self.assertEqual(sum(sections["chart"]["datasets"][0]["data"]), visible)
         self.assertEqual(len(sections["heatmap"]["rows"]), 7)
         self.assertEqual(sum(sum(c["value"] for c in row["cells"]) for row in sections["heatmap"]["rows"]), visible)
