@@ -46,7 +46,8 @@ class McpJobMixin(models.AbstractModel):
       to ``_finish_job`` (default: the job is ``done``, progress 100). It must not write its own row when it
       reports progress (progress is written by other transactions); ``_finish_job`` runs in a fresh one.
       An exception fails the job with its message (``UserError`` and kin) or a generic one (others, the
-      trace goes to the log), or queues it again while ``attempts < _job_max_attempts``.
+      trace goes to the log), or queues it again while ``attempts < _job_max_attempts``, to run no sooner
+      than ``_job_retry_delay()`` seconds later (``retry_at``; default 0: at once).
     - ``_report_progress(done, total=None, message=None)``: progress as ``done`` of ``total`` (or ``done``
       as a percentage when ``total`` is None), published at once in its own transaction; raises
       :class:`JobCancelled` when cancellation was requested, which leaves the job ``cancelled``.
@@ -66,6 +67,7 @@ class McpJobMixin(models.AbstractModel):
     user_id = fields.Many2one("res.users", required=True, readonly=True, ondelete="cascade", index=True)
     started_at = fields.Datetime(readonly=True)
     finished_at = fields.Datetime(readonly=True)
+    retry_at = fields.Datetime(readonly=True, help="A job queued again after a failure runs no sooner than this.")
 
     # ------------------------------------------------------------------
     # Queue
@@ -78,8 +80,16 @@ class McpJobMixin(models.AbstractModel):
         return jobs
 
     @api.model
-    def _job_trigger(self):
-        self.env.ref(self._job_cron_xmlid)._trigger()
+    def _job_trigger(self, at=None):
+        self.env.ref(self._job_cron_xmlid)._trigger(at)
+
+    def _job_retry_delay(self):
+        """Seconds to wait before this failed job (``attempts`` done so far) runs again; 0: at once."""
+        return 0
+
+    @api.model
+    def _job_ready_domain(self):
+        return [("state", "=", "queued"), "|", ("retry_at", "=", False), ("retry_at", "<=", fields.Datetime.now())]
 
     def _run_job(self):
         """Do this job's work (one record); the return value goes to :meth:`_finish_job`."""
@@ -113,7 +123,7 @@ class McpJobMixin(models.AbstractModel):
             self.env.cr.commit()
             job._run_claimed_job()
             count += 1
-        remaining = self.search_count([("state", "=", "queued")])
+        remaining = self.search_count(self._job_ready_domain())
         self.env["ir.cron"]._notify_progress(done=count, remaining=remaining)
         return count
 
@@ -135,17 +145,18 @@ class McpJobMixin(models.AbstractModel):
 
     @api.model
     def _claim_oldest_queued_job(self):
-        self.flush_model(["state"])
+        self.flush_model(["state", "retry_at"])
         # A serialization failure is expected here (see _claim_next_job): not logged as a bad query.
         self.env.cr.execute(SQL(
-            "SELECT id FROM %s WHERE state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-            SQL.identifier(self._table)), log_exceptions=False)
+            """SELECT id FROM %s WHERE state = 'queued' AND (retry_at IS NULL OR retry_at <= %s)
+                ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED""",
+            SQL.identifier(self._table), fields.Datetime.now()), log_exceptions=False)
         rows = self.env.cr.fetchall()
         if not rows:
             return self.browse()
         job = self.browse(rows[0][0])
         job.write({"state": "running", "started_at": fields.Datetime.now(), "finished_at": False,
-                   "attempts": job.attempts + 1, "cancel_requested": False})
+                   "attempts": job.attempts + 1, "cancel_requested": False, "retry_at": False})
         return job
 
     def _run_claimed_job(self):
@@ -186,8 +197,10 @@ class McpJobMixin(models.AbstractModel):
         """Queue the job again while attempts remain (keeping ``message`` as the last error), else fail it."""
         self.ensure_one()
         if self.attempts < self._job_max_attempts:
-            self.write({"state": "queued", "error": message, "started_at": False})
-            self._job_trigger()
+            delay = self._job_retry_delay()
+            retry_at = fields.Datetime.now() + timedelta(seconds=delay) if delay else False
+            self.write({"state": "queued", "error": message, "started_at": False, "retry_at": retry_at})
+            self._job_trigger(retry_at or None)
         else:
             self._job_failed(message)
 

@@ -6,70 +6,35 @@ A client whose ``client_id`` is an https URL publishes its metadata at that URL 
 * https only, no credentials in the URL, no redirects, no proxies from the environment;
 * the host must resolve to public addresses only (no private, loopback, link-local, reserved,
   multicast or unspecified address), checked before connecting *and* on the connected socket,
-  so DNS rebinding between the check and the connection gains nothing;
+  so DNS rebinding between the check and the connection gains nothing (the shared guard of
+  ``mcp_server.lib.outbound``; no administrator-allowed network applies here);
 * short connect/read timeouts, an overall deadline and a size cap.
 """
-import ipaddress
 import json
-import socket
 import time
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPSConnection
-from urllib3.connectionpool import HTTPSConnectionPool
+
+from odoo.addons.mcp_server.lib.outbound import OutboundRefused, guarded_session, is_public_address, resolve_checked
 
 MAX_BYTES = 8 * 1024
 TIMEOUT = (3, 5)
 DEADLINE_SECONDS = 8
+
+__all__ = ["ClientMetadataError", "fetch_client_metadata", "is_public_address"]
 
 
 class ClientMetadataError(Exception):
     """A client metadata document cannot be used; the message says why (it holds no secret)."""
 
 
-def is_public_address(address):
-    """Whether an IP address (string) is a public, routable unicast address."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
-                                 or ip.is_multicast or ip.is_unspecified)
-
-
 def resolve_public(host, port):
-    """Resolve ``host``; raise unless every address it resolves to is public."""
+    """Resolve ``host``; raise unless every address it resolves to is public (no network is allowed here)."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise ClientMetadataError("cannot resolve %s" % host) from None
-    addresses = {info[4][0] for info in infos}
-    if not addresses or not all(is_public_address(address) for address in addresses):
-        raise ClientMetadataError("%s resolves to a private or reserved address" % host)
-
-
-class _PublicOnlyHTTPSConnection(HTTPSConnection):
-    def _new_conn(self):
-        sock = super()._new_conn()
-        peer = sock.getpeername()[0]
-        if not is_public_address(peer):
-            sock.close()
-            raise ClientMetadataError("%s connected to a private or reserved address" % self.host)
-        return sock
-
-
-class _PublicOnlyHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _PublicOnlyHTTPSConnection
-
-
-class _PublicOnlyAdapter(HTTPAdapter):
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"https": _PublicOnlyHTTPSPool}
+        resolve_checked(host, port)
+    except OutboundRefused as exc:
+        raise ClientMetadataError(str(exc)) from None
 
 
 def check_url(url):
@@ -91,9 +56,7 @@ def check_url(url):
 def _download(url):
     """GET ``url`` through the guarded adapter; the body, at most ``MAX_BYTES``."""
     deadline = time.monotonic() + DEADLINE_SECONDS
-    with requests.Session() as session:
-        session.trust_env = False
-        session.mount("https://", _PublicOnlyAdapter(max_retries=0))
+    with guarded_session() as session:
         try:
             with session.get(url, timeout=TIMEOUT, allow_redirects=False, stream=True,
                              headers={"Accept": "application/json"}) as response:
@@ -107,6 +70,8 @@ def _download(url):
                     if time.monotonic() > deadline:
                         raise ClientMetadataError("the client metadata document took too long")
                 return body
+        except OutboundRefused as exc:
+            raise ClientMetadataError(str(exc)) from None
         except requests.RequestException as exc:
             raise ClientMetadataError("cannot fetch the client metadata document: %s" % type(exc).__name__) from None
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.addons.mcp_server.lib.outbound import GuardedHTTPSConnection, OutboundRefused
 from odoo.tests import BaseCase, tagged
 
 from ..lib import cimd_fetch
@@ -158,7 +159,7 @@ class TestGuardedFetch(BaseCase):
 
     def test_connected_socket_is_checked(self):
         """DNS rebinding: even if resolution said public, a connection to a private peer is dropped."""
-        connection = cimd_fetch._PublicOnlyHTTPSConnection("app.example.com", 443)
+        connection = GuardedHTTPSConnection("app.example.com", 443)
 
         class Socket:
             closed = False
@@ -171,6 +172,6 @@ class TestGuardedFetch(BaseCase):
 
         sock = Socket()
         with patch("urllib3.connection.HTTPSConnection._new_conn", return_value=sock), \
-                self.assertRaisesRegex(ClientMetadataError, "private or reserved"):
+                self.assertRaisesRegex(OutboundRefused, "private or reserved"):
             connection._new_conn()
         self.assertTrue(sock.closed)

@@ -1,0 +1,126 @@
+"""One captured event: what changed, read as the subscriber, and (for sent targets) its delivery.
+
+Captured by the subscription's automation rule in the transaction of the change (:meth:`_capture`): the
+record is read *as the subscription's user*, within the access profile the credential has now: records
+outside the profile's domain or the user's record rules give no event, and only fields the profile and the
+user may read are kept. An update that changed none of those fields gives no event.
+
+An event of a feed is ``done`` at once and read back with ``get_events``; the others are jobs of the shared
+runner (``mcp.job.mixin``, ``mcp_event_delivery.py``). The row id is the feed cursor.
+"""
+import json
+
+from odoo import api, fields, models
+from odoo.addons.mcp_server.lib.jsonrpc import AccessDeniedByPolicy, ToolError
+from odoo.addons.mcp_server.services import RecordAccess
+from odoo.exceptions import AccessError, MissingError
+from odoo.osv import expression
+
+from .mcp_event_subscription import EVENT_KINDS
+
+RETENTION_DAYS = 14
+LABEL_FIELD = "display_name"
+
+
+class McpEvent(models.Model):
+    _name = "mcp.event"
+    _inherit = ["mcp.job.mixin"]
+    _description = "MCP Event"
+    _order = "id desc"
+    _job_cron_xmlid = "mcp_server_events.ir_cron_deliver_events"
+    _job_max_attempts = 5
+
+    subscription_id = fields.Many2one("mcp.event.subscription", required=True, readonly=True, ondelete="cascade",
+                                      index=True)
+    target_kind = fields.Selection(related="subscription_id.target_kind", string="Target")
+    event = fields.Selection([(kind, kind.capitalize()) for kind in EVENT_KINDS], required=True, readonly=True)
+    res_model = fields.Char(string="Model", required=True, readonly=True)
+    res_id = fields.Integer(string="Record ID", required=True, readonly=True)
+    payload = fields.Text(readonly=True, groups="base.group_system",
+                          help="The event as the subscriber may read it (JSON).")
+    occurred_at = fields.Datetime(readonly=True, required=True, default=fields.Datetime.now)
+    response_status = fields.Integer(string="HTTP status", readonly=True)
+    duration_ms = fields.Float(string="Duration (ms)", readonly=True)
+
+    @api.model
+    def _capture(self, subscription, event, ids, old_values):
+        """Queue the events of ``subscription`` for the records ``ids`` (an ``event`` among create, write,
+        unlink; ``old_values``: ``{id: {field: value before the write}}``). Returns the events created."""
+        subscription = subscription.sudo()
+        if subscription.state != "active":
+            return self.browse()
+        Http = self.env["ir.http"]
+        credential = subscription._credential()
+        if not Http._mcp_credential_active(self.env, credential):
+            return self.browse()  # the delivery cron stops the subscription; nothing leaves meanwhile
+        policy = self.env["mcp.access.policy"]._load(Http._mcp_current_profile_id(self.env, credential))
+        payloads = self._read_payloads(subscription, policy, event, ids, old_values)
+        if not payloads:
+            return self.browse()
+        feed = subscription.target_kind == "feed"
+        vals = [{"subscription_id": subscription.id, "user_id": subscription.user_id.id, "event": event,
+                 "res_model": subscription.model_name, "res_id": payload["id"],
+                 "payload": json.dumps(payload, default=str), "state": "done" if feed else "queued"}
+                for payload in payloads]
+        return self.create(vals) if feed else self._enqueue_job(vals)
+
+    @api.model
+    def _reader(self, subscription):
+        """The subscription user's environment (never superuser), with that user's language and time zone."""
+        user = subscription.user_id
+        return self.env(user=user.id, su=False, context={"lang": user.lang, "tz": user.tz, "active_test": False})
+
+    @api.model
+    def _read_payloads(self, subscription, policy, event, ids, old_values):
+        """The payloads of the records among ``ids`` the subscriber may read, with the fields it may read."""
+        reader = self._reader(subscription)
+        try:
+            Model = policy.check_model(reader, subscription.model_name, "read")
+            records = Model.search(expression.AND([[("id", "in", list(ids))],
+                                                   policy.record_domain(Model._name)]))
+        except (AccessDeniedByPolicy, ToolError, AccessError):
+            return []
+        readable = {name for name in policy.readable_field_names(Model) if name != "id"}
+        wanted = [name for name in subscription._fields_list() if name in readable]
+        access = RecordAccess(reader, policy)
+        if not subscription._fields_list():
+            wanted = [name for name in access.default_field_names(Model) if name in readable]
+        now = fields.Datetime.now().isoformat() + "Z"
+        payloads = []
+        for record in records:
+            if event == "write":
+                names = self._changed_fields(record, old_values.get(record.id, {}), readable,
+                                             set(subscription._fields_list()))
+                if not names:
+                    continue
+            else:
+                names = wanted
+            label = [LABEL_FIELD] if LABEL_FIELD in readable and LABEL_FIELD not in names else []
+            rows, _failed = access.read(record, ["id", *names, *label])
+            values = {name: value for name, value in rows[0].items() if name != "id"} if rows else {}
+            payloads.append({
+                "event": event, "model": Model._name, "model_description": Model._description, "id": record.id,
+                "fields": values, "changed": names if event == "write" else [], "timestamp": now,
+                "subscription_id": subscription.id})
+        return payloads
+
+    @api.model
+    def _changed_fields(self, record, old, readable, subscribed):
+        """The fields of ``old`` the subscriber may read (and subscribed to, if it chose) whose value changed,
+        compared as the subscriber."""
+        changed = []
+        for name in old:
+            if name not in readable or (subscribed and name not in subscribed):
+                continue
+            try:
+                if record[name] != old[name]:
+                    changed.append(name)
+            except (AccessError, MissingError):
+                continue
+        return changed
+
+    @api.autovacuum
+    def _gc_old_events(self):
+        """Delete finished events older than ``RETENTION_DAYS`` (feeds are read within that time)."""
+        limit = fields.Datetime.subtract(fields.Datetime.now(), days=RETENTION_DAYS)
+        self.sudo().search([("occurred_at", "<", limit), ("state", "in", ("done", "failed", "cancelled"))]).unlink()

@@ -1,0 +1,30 @@
+"""Shapes of the event tools' answers (output schemas) and of one event as get_events returns it."""
+import json
+
+SUBSCRIPTION_OUTPUT = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "name": {"type": "string"}, "model": {"type": "string"},
+    "events": {"type": "array", "items": {"type": "string"}},
+    "domain": {"type": "array", "items": {}},
+    "fields": {"type": "array", "items": {"type": "string"}},
+    "target": {"type": "object", "properties": {"kind": {"type": "string"}, "host": {"type": "string"}}},
+    "state": {"type": "string"}, "pause_reason": {"type": "string"}, "failed_deliveries": {"type": "integer"},
+    "last_event_cursor": {"type": "string"},
+    "secret": {"type": "string", "description": "Webhooks only, shown once: verifies X-Signature."}},
+    "required": ["id", "model", "events", "target", "state"]}
+
+EVENTS_OUTPUT = {"type": "object", "properties": {
+    "events": {"type": "array", "items": {"type": "object", "properties": {
+        "cursor": {"type": "string"}, "subscription_id": {"type": "integer"}, "event": {"type": "string"},
+        "model": {"type": "string"}, "id": {"type": "integer"}, "fields": {"type": "object"},
+        "changed": {"type": "array", "items": {"type": "string"}}, "timestamp": {"type": "string"}}}},
+    "next_cursor": {"type": "string"}, "has_more": {"type": "boolean"}},
+    "required": ["events", "next_cursor", "has_more"]}
+
+
+def event_answer(event):
+    """One ``mcp.event`` (read as superuser: bookkeeping of the caller's own subscription) as get_events
+    answers it."""
+    payload = json.loads(event.sudo().payload or "{}")
+    return {"cursor": str(event.id), "subscription_id": event.subscription_id.id, "event": event.event,
+            "model": event.res_model, "id": event.res_id, "fields": payload.get("fields", {}),
+            "changed": payload.get("changed", []), "timestamp": payload.get("timestamp", "")}

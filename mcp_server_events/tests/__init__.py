@@ -1,0 +1,2 @@
+from . import test_subscriptions
+from . import test_delivery
