@@ -80,6 +80,23 @@ class TestJobRunner(TransactionCase):
         self.assertEqual(hopeless.error, "Provider busy (attempt 3).")
         self.assertEqual((flaky.state, flaky.attempts), ("done", 2))
 
+    def test_a_retry_delay_holds_the_job_until_its_time(self):
+        job = self.job()
+
+        def run_job(job):
+            raise UserError("Receiver down.")
+
+        with patch.object(self.job_class, "_job_retry_delay", lambda job: 60), \
+                patch.object(type(self.env["ir.cron"]), "_trigger", lambda cron, at=None: triggers.append(at)):
+            triggers = []
+            self.assertEqual(self.run_with(run_job, max_attempts=2), 1, "not run again before its time")
+            self.assertEqual((job.state, job.error), ("queued", "Receiver down."))
+            self.assertAlmostEqual((job.retry_at - fields.Datetime.now()).total_seconds(), 60, delta=5)
+            self.assertEqual(triggers, [job.retry_at], "the cron is woken at the retry time")
+            job.retry_at = fields.Datetime.now() - timedelta(seconds=1)
+            self.assertEqual(self.run_with(run_job, max_attempts=2), 1)
+        self.assertEqual((job.state, job.attempts, job.retry_at), ("failed", 2, False))
+
     def test_progress_is_published_and_a_cancel_request_stops_the_job(self):
         # Progress reports use transactions of their own; in test mode they share the test's cursor.
         self.registry.enter_test_mode(self.env.cr)
