@@ -3,10 +3,13 @@
 It does no network work: it reads the changed record as the subscription's user and queues an event row
 (``mcp.event._capture``), in the transaction of the change. Delivery happens after commit, in the job runner.
 """
+import logging
+
 from odoo import fields, models
 
 from .mcp_event_subscription_automation import TRIGGERS
 
+_logger = logging.getLogger(__name__)
 EVENT_OF_TRIGGER = {trigger: event for event, trigger in TRIGGERS.items()}
 
 
@@ -24,5 +27,9 @@ class IrActionsServer(models.Model):
             return False
         event = EVENT_OF_TRIGGER.get(automation.trigger)
         old_values = self.env.context.get("old_values") if event == "write" else None
-        self.env["mcp.event"].sudo()._capture(subscription, event, ids, old_values or {})
+        try:
+            with self.env.cr.savepoint():
+                self.env["mcp.event"].sudo()._capture(subscription, event, ids, old_values or {})
+        except Exception:  # a subscription must never make the change that triggered it fail
+            _logger.exception("MCP event subscription %s: the event was not captured", subscription.id)
         return False
