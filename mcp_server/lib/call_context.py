@@ -51,6 +51,8 @@ class CallContext:
         # The mcp.sse.stream row that counts the job's progress stream against the stream limits.
         self.stream_slot_id = None
         self.in_job = False
+        # subscriptions/listen (2026-07-28): ``{"acknowledged": filter, "watched": {payload: [uri]}}``.
+        self.listen = None
         # The request's transaction holds nothing but this call's work (a lone /mcp message): a failed read
         # may roll it back whole instead of running in a savepoint.
         self.owns_transaction = False

@@ -9,16 +9,17 @@ JOB_CHANNEL = "mcp_job_changed"
 
 
 class JobWatch:
-    """A connection of its own that LISTENs to ``JOB_CHANNEL`` for one job (``<table>:<id>`` payloads).
+    """A connection of its own that LISTENs to ``JOB_CHANNEL`` for one job (``<table>:<id>`` payloads), or for
+    any of ``payloads`` (other announcements on the channel, e.g. an event feed's).
 
     Use as a context manager: ``cr`` reads the job (call :meth:`end_read` after reading, so the next read
     sees what was committed since), :meth:`wait` blocks until the job changes or ``timeout`` seconds pass.
     The connection goes back to Odoo's pool, no longer listening, when the block ends.
     """
 
-    def __init__(self, db_name, table, job_id):
+    def __init__(self, db_name, table=None, job_id=None, payloads=()):
         self.db_name = db_name
-        self.payload = "%s:%s" % (table, job_id)
+        self.payloads = set(payloads) | ({"%s:%s" % (table, job_id)} if table else set())
         self.cr = None
 
     def __enter__(self):
@@ -41,11 +42,15 @@ class JobWatch:
 
     def wait(self, timeout):
         """Return True when the job was announced changed within ``timeout`` seconds, else False."""
+        return bool(self.notified(timeout))
+
+    def notified(self, timeout):
+        """The watched payloads announced within ``timeout`` seconds (an empty set when none was)."""
         connection = self.cr._cnx
         deadline = time.monotonic() + timeout
         while True:
             connection.poll()
-            notified = any(notify.payload == self.payload for notify in connection.notifies)
+            notified = {notify.payload for notify in connection.notifies} & self.payloads
             connection.notifies.clear()
             remaining = deadline - time.monotonic()
             if notified or remaining <= 0:

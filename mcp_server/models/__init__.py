@@ -16,6 +16,7 @@ from . import mcp_server_methods
 from . import mcp_server_icons
 from . import mcp_server_stream
 from . import mcp_server_sse
+from . import mcp_server_listen
 from . import mcp_sse_stream
 from . import mcp_server_client_requests
 from . import mcp_server_resources

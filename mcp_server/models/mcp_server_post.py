@@ -268,7 +268,11 @@ class McpServerPost(models.AbstractModel):
         return jsonrpc.error_response(call.request_id, JsonRpcError(jsonrpc.INTERNAL_ERROR, text))
 
     def _reply(self, call, response, headers):
-        """JSON, or an SSE stream when there are notifications (progress, log messages) or a job to follow."""
+        """JSON, or an SSE stream when there are notifications (progress, log messages), a job to follow or a
+        subscriptions/listen stream."""
+        if call.listen and "result" in response:
+            return McpReply(200, None, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
+                                        "X-Accel-Buffering": "no"}, stream=self._listen_stream(call, response))
         if call.job_id and call.stream_progress and "result" in response and self._progress_stream_allowed(call):
             return McpReply(200, None, {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"},
                             stream=self._job_event_stream(call))

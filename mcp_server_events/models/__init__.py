@@ -5,4 +5,5 @@ from . import mcp_event_delivery
 from . import base_automation
 from . import ir_actions_server
 from . import mcp_tools_events
+from . import mcp_server_events
 from . import res_config_settings

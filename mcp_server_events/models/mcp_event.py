@@ -11,12 +11,16 @@ runner (``mcp.job.mixin``, ``mcp_event_delivery.py``). The row id is the feed cu
 import json
 
 from odoo import api, fields, models
+from odoo.addons.mcp_server.lib.job_watch import JOB_CHANNEL
 from odoo.addons.mcp_server.lib.jsonrpc import AccessDeniedByPolicy, ToolError
 from odoo.addons.mcp_server.services import RecordAccess
 from odoo.exceptions import AccessError, MissingError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from .mcp_event_subscription import EVENT_KINDS
+from .mcp_events_answers import event_answer
+from .mcp_server_events import feed_payload
 
 RETENTION_DAYS = 14
 LABEL_FIELD = "display_name"
@@ -58,11 +62,27 @@ class McpEvent(models.Model):
         if not payloads:
             return self.browse()
         feed = subscription.target_kind == "feed"
+        if feed:  # listening streams (subscriptions/listen) learn of it when the change commits
+            self.env.cr.execute(SQL("SELECT pg_notify(%s, %s)", JOB_CHANNEL,
+                                    feed_payload(subscription.credential_ref)))
         vals = [{"subscription_id": subscription.id, "user_id": subscription.user_id.id, "event": event,
                  "res_model": subscription.model_name, "res_id": payload["id"],
                  "payload": json.dumps(payload, default=str), "state": "done" if feed else "queued"}
                 for payload in payloads]
         return self.create(vals) if feed else self._enqueue_job(vals)
+
+    @api.model
+    def _feed_page(self, credential_ref, cursor=0, limit=50, subscription_ids=None):
+        """``{"events", "next_cursor", "has_more"}``: events of the credential's feeds after ``cursor`` (an event
+        id), oldest first (bookkeeping read as superuser: the payloads were read as the subscriber)."""
+        domain = [("subscription_id.credential_ref", "=", credential_ref),
+                  ("subscription_id.target_kind", "=", "feed"), ("id", ">", cursor)]
+        if subscription_ids is not None:
+            domain.append(("subscription_id", "in", subscription_ids))
+        events = self.sudo().search(domain, order="id", limit=limit + 1)
+        page = events[:limit]
+        return {"events": [event_answer(event) for event in page],
+                "next_cursor": str(page[-1:].id or cursor), "has_more": len(events) > limit}
 
     @api.model
     def _reader(self, subscription):

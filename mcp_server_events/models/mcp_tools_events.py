@@ -16,7 +16,7 @@ from odoo.addons.mcp_server.lib.tool_schema import Lenient, domain_schema
 from odoo.addons.mcp_server.models.mcp_tool_registry import mcp_tool
 
 from .mcp_event_subscription import EVENT_KINDS, NETWORKS_SETTING, TARGET_KINDS
-from .mcp_events_answers import EVENTS_OUTPUT, SUBSCRIPTION_OUTPUT, event_answer
+from .mcp_events_answers import EVENTS_OUTPUT, SUBSCRIPTION_OUTPUT
 
 MAX_SUBSCRIPTIONS = 20
 MAX_EVENTS = 200
@@ -145,14 +145,11 @@ class McpToolsEvents(models.AbstractModel):
         cursor = (args.get("since_cursor") or "0").strip()
         if not cursor.isdigit():
             raise ToolError(_("since_cursor must be a next_cursor from an earlier answer (digits)."))
-        subscriptions = self._own_subscriptions(call, args.get("subscription_id"))
-        limit = args.get("limit") or 50
-        events = self.env["mcp.event"].sudo().search([
-            ("subscription_id", "in", subscriptions.filtered(lambda s: s.target_kind == "feed").ids),
-            ("id", ">", int(cursor))], order="id", limit=limit + 1)
-        answer = [event_answer(event) for event in events[:limit]]
-        return {"events": answer, "next_cursor": str(events[:limit][-1:].id or cursor),
-                "has_more": len(events) > limit}
+        subscription_ids = None
+        if args.get("subscription_id"):
+            subscription_ids = self._own_subscriptions(call, args["subscription_id"]).ids
+        return self.env["mcp.event"]._feed_page(call.credential.ref, int(cursor), args.get("limit") or 50,
+                                                subscription_ids)
 
     @api.model
     def _own_subscriptions(self, call, subscription_id=None):

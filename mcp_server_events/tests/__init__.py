@@ -1,2 +1,3 @@
 from . import test_subscriptions
 from . import test_delivery
+from . import test_listen

@@ -72,6 +72,10 @@ class EventsCase(McpCase):
         super().setUp()
         self.Event = self.env["mcp.event"].sudo()
         self.Subscription = self.env["mcp.event.subscription"].sudo()
+        # Start from an empty queue and no subscription, whatever the database holds (rolled back after each test).
+        self.Subscription.search([]).unlink()
+        self.env["ir.config_parameter"].sudo().set_param(NETWORKS_PARAM, "")
+        self.env.registry.clear_cache()
 
     def allow_local_network(self):
         self.env["ir.config_parameter"].sudo().set_param(NETWORKS_PARAM, "127.0.0.1/32")

@@ -1,0 +1,106 @@
+"""``subscriptions/listen`` (2026-07-28, basic/patterns/subscriptions): a long-lived SSE stream of notifications.
+
+The stream opens with ``notifications/subscriptions/acknowledged`` (the subset of the filter this server
+honours), then carries ``notifications/resources/updated`` for the subscribed resources whose changes are
+announced with PostgreSQL ``NOTIFY`` on ``JOB_CHANNEL`` (one LISTEN connection, as job progress streams), and
+ends, before the worker's time limit or when the client hangs up, with the request's ``complete`` result.
+Every message carries ``io.modelcontextprotocol/subscriptionId`` (the request's id) in ``_meta``.
+
+The core announces no list changes (its lists change only with the configuration). Addons add the resources
+whose updates they announce by extending :meth:`_listen_resources`.
+"""
+import select
+import time
+
+from odoo import _, models
+from odoo.http import request
+
+from ..lib import jsonrpc
+from ..lib.job_watch import JobWatch
+from ..lib.jsonrpc import JsonRpcError
+from .mcp_server_sse import KEEPALIVE_SECONDS, client_gone, stream_seconds
+from .mcp_server_stream import sse_event
+
+SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId"
+MAX_RESOURCE_SUBSCRIPTIONS = 50
+LIST_CHANGED = ("toolsListChanged", "promptsListChanged", "resourcesListChanged")
+
+
+class McpServerListen(models.AbstractModel):
+    _inherit = "mcp.server"
+
+    def _method_handlers(self, call):
+        handlers = super()._method_handlers(call)
+        if call.modern:
+            handlers["subscriptions/listen"] = self._rpc_subscriptions_listen
+        return handlers
+
+    def _listen_resources(self, call, uris):
+        """``{uri: NOTIFY payload}`` for the URIs among ``uris`` whose updates this server announces to ``call``'s
+        credential (on ``JOB_CHANNEL``, when the change commits); addons add theirs and call ``super()``."""
+        return {}
+
+    def _rpc_subscriptions_listen(self, params, call):
+        """Check the filter and keep what is honoured in ``call.listen``; the stream is built by ``_reply``."""
+        notifications = params.get("notifications")
+        if not isinstance(notifications, dict):
+            raise JsonRpcError(jsonrpc.INVALID_PARAMS, _("subscriptions/listen needs a 'notifications' filter object."))
+        uris = notifications.get("resourceSubscriptions") or []
+        if not isinstance(uris, list) or not all(isinstance(uri, str) for uri in uris) \
+                or len(uris) > MAX_RESOURCE_SUBSCRIPTIONS:
+            raise JsonRpcError(jsonrpc.INVALID_PARAMS, _(
+                "resourceSubscriptions must be a list of at most %s resource URIs.", MAX_RESOURCE_SUBSCRIPTIONS))
+        watched = {}
+        for uri, payload in self._listen_resources(call, uris).items():
+            watched.setdefault(payload, []).append(uri)
+        acknowledged = {}
+        if "resourceSubscriptions" in notifications:
+            acknowledged["resourceSubscriptions"] = [uri for uri in uris
+                                                     if any(uri in group for group in watched.values())]
+        call.listen = {"acknowledged": acknowledged, "watched": watched}
+        return {"_meta": {SUBSCRIPTION_ID: call.request_id}}
+
+    def _listen_stream(self, call, response):
+        """The stream's events, sent after the request's cursor is closed, on a connection of its own."""
+        db_name, meta = self.env.registry.db_name, {SUBSCRIPTION_ID: call.request_id}
+        acknowledged, watched = call.listen["acknowledged"], call.listen["watched"]
+        environ = getattr(request.httprequest, "_HTTPRequest__environ", {}) if request else {}
+        client, lifetime = environ.get("werkzeug.socket"), stream_seconds()
+
+        def notification(method, params):
+            return sse_event({"jsonrpc": "2.0", "method": method, "params": dict(params, _meta=meta)})
+
+        def events():
+            yield notification("notifications/subscriptions/acknowledged", {"notifications": acknowledged})
+            last_sent = time.monotonic()
+            deadline = last_sent + lifetime
+            with JobWatch(db_name, payloads=watched) as watch:
+                while (remaining := deadline - time.monotonic()) > 0:
+                    wake_in = max(min(KEEPALIVE_SECONDS - (time.monotonic() - last_sent), remaining), 0.0)
+                    payloads = self._listen_wait(watch, client, wake_in)
+                    if payloads is None:
+                        return
+                    uris = sorted({uri for payload in payloads for uri in watched[payload]})
+                    if uris:
+                        yield b"".join(notification("notifications/resources/updated", {"uri": uri})
+                                       for uri in uris)
+                        last_sent = time.monotonic()
+                    elif time.monotonic() - last_sent >= KEEPALIVE_SECONDS:
+                        yield b": keep-alive\n\n"
+                        last_sent = time.monotonic()
+            yield sse_event(response)
+
+        return events()
+
+    @staticmethod
+    def _listen_wait(watch, client, timeout):
+        """The payloads announced within ``timeout`` seconds (empty when none), or None when the client left."""
+        if not client:
+            return watch.notified(timeout)
+        notified = watch.notified(0)
+        if notified:
+            return notified
+        ready, _w, _x = select.select([watch.cr._cnx, client], [], [], timeout)
+        if client in ready and client_gone(client):
+            return None
+        return watch.notified(0)
