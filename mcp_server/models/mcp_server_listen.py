@@ -3,7 +3,8 @@
 The stream opens with ``notifications/subscriptions/acknowledged`` (the subset of the filter this server
 honours), then carries ``notifications/resources/updated`` for the subscribed resources whose changes are
 announced with PostgreSQL ``NOTIFY`` on ``JOB_CHANNEL`` (one LISTEN connection, as job progress streams), and
-ends, before the worker's time limit or when the client hangs up, with the request's ``complete`` result.
+ends, before the worker's time limit or when the client hangs up (at once when nothing asked for is
+honoured), with the request's ``complete`` result.
 Every message carries ``io.modelcontextprotocol/subscriptionId`` (the request's id) in ``_meta``.
 
 The core announces no list changes (its lists change only with the configuration). Addons add the resources
@@ -72,6 +73,9 @@ class McpServerListen(models.AbstractModel):
 
         def events():
             yield notification("notifications/subscriptions/acknowledged", {"notifications": acknowledged})
+            if not watched:  # nothing to announce: end at once rather than hold a worker
+                yield sse_event(response)
+                return
             last_sent = time.monotonic()
             deadline = last_sent + lifetime
             with JobWatch(db_name, payloads=watched) as watch:

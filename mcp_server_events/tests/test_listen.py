@@ -56,6 +56,11 @@ class TestListen(EventsCase):
         self.assertEqual(closing_result["result"]["resultType"], "complete")
         self.assertEqual(closing_result["result"]["_meta"][SUBSCRIPTION_ID], request_id)
 
+    def test_a_filter_with_nothing_honoured_ends_at_once(self):
+        ack, closing_result = self.listen(["odoo://nope"], lifetime=30)
+        self.assertEqual(ack["params"]["notifications"], {"resourceSubscriptions": []})
+        self.assertEqual(closing_result["result"]["resultType"], "complete")
+
     def test_the_feed_resource_and_the_capability(self):
         self.subscribe(self.secret_full, events=["write"], fields=["city"])
         self.acme.write({"city": "Namur"})
