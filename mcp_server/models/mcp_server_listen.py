@@ -13,12 +13,13 @@ whose updates they announce by extending :meth:`_listen_resources`.
 import select
 import time
 
-from odoo import _, models
+from odoo import SUPERUSER_ID, _, api, models
 from odoo.http import request
 
 from ..lib import jsonrpc
 from ..lib.job_watch import JobWatch
 from ..lib.jsonrpc import JsonRpcError
+from .mcp_server import RATE_LIMITED
 from .mcp_server_sse import KEEPALIVE_SECONDS, client_gone, stream_seconds
 from .mcp_server_stream import sse_event
 
@@ -58,13 +59,20 @@ class McpServerListen(models.AbstractModel):
         if "resourceSubscriptions" in notifications:
             acknowledged["resourceSubscriptions"] = [uri for uri in uris
                                                      if any(uri in group for group in watched.values())]
-        call.listen = {"acknowledged": acknowledged, "watched": watched}
+        call.listen = {"acknowledged": acknowledged, "watched": watched, "slot_id": None}
+        if watched:  # the stream holds a worker: it counts among the credential's open streams
+            streams = self.env["mcp.sse.stream"].sudo()
+            refusal = streams._refusal(call.credential)
+            if refusal:
+                call.audit["status"] = "rate_limited"
+                raise JsonRpcError(RATE_LIMITED, refusal)
+            call.listen["slot_id"] = streams._open(call.credential, stream_seconds() + 5, kind="listen").id
         return {"_meta": {SUBSCRIPTION_ID: call.request_id}}
 
     def _listen_stream(self, call, response):
         """The stream's events, sent after the request's cursor is closed, on a connection of its own."""
         db_name, meta = self.env.registry.db_name, {SUBSCRIPTION_ID: call.request_id}
-        acknowledged, watched = call.listen["acknowledged"], call.listen["watched"]
+        acknowledged, watched, slot_id = (call.listen[key] for key in ("acknowledged", "watched", "slot_id"))
         environ = getattr(request.httprequest, "_HTTPRequest__environ", {}) if request else {}
         client, lifetime = environ.get("werkzeug.socket"), stream_seconds()
 
@@ -76,23 +84,29 @@ class McpServerListen(models.AbstractModel):
             if not watched:  # nothing to announce: end at once rather than hold a worker
                 yield sse_event(response)
                 return
-            last_sent = time.monotonic()
-            deadline = last_sent + lifetime
             with JobWatch(db_name, payloads=watched) as watch:
-                while (remaining := deadline - time.monotonic()) > 0:
-                    wake_in = max(min(KEEPALIVE_SECONDS - (time.monotonic() - last_sent), remaining), 0.0)
-                    payloads = self._listen_wait(watch, client, wake_in)
-                    if payloads is None:
-                        return
-                    uris = sorted({uri for payload in payloads for uri in watched[payload]})
-                    if uris:
-                        yield b"".join(notification("notifications/resources/updated", {"uri": uri})
-                                       for uri in uris)
-                        last_sent = time.monotonic()
-                    elif time.monotonic() - last_sent >= KEEPALIVE_SECONDS:
-                        yield b": keep-alive\n\n"
-                        last_sent = time.monotonic()
+                try:
+                    yield from announce(watch, time.monotonic() + lifetime)
+                finally:  # the stream's slot is free again
+                    watch.cr.rollback()
+                    api.Environment(watch.cr, SUPERUSER_ID, {})["mcp.sse.stream"].browse(slot_id)._close()
+                    watch.cr.commit()
             yield sse_event(response)
+
+        def announce(watch, deadline):
+            last_sent = time.monotonic()
+            while (remaining := deadline - time.monotonic()) > 0:
+                wake_in = max(min(KEEPALIVE_SECONDS - (time.monotonic() - last_sent), remaining), 0.0)
+                payloads = self._listen_wait(watch, client, wake_in)
+                if payloads is None:
+                    return
+                uris = sorted({uri for payload in payloads for uri in watched[payload]})
+                if uris:
+                    yield b"".join(notification("notifications/resources/updated", {"uri": uri}) for uri in uris)
+                    last_sent = time.monotonic()
+                elif time.monotonic() - last_sent >= KEEPALIVE_SECONDS:
+                    yield b": keep-alive\n\n"
+                    last_sent = time.monotonic()
 
         return events()
 

@@ -30,7 +30,8 @@ class McpSseStream(models.Model):
     user_id = fields.Many2one("res.users", readonly=True, ondelete="cascade")
     credential_ref = fields.Char(readonly=True, help="Which credential opened the stream.")
     session_name = fields.Char(readonly=True, help="The MCP session the client opened with initialize.")
-    kind = fields.Selection([("sse", "HTTP+SSE transport"), ("progress", "Job progress")], default="sse",
+    kind = fields.Selection([("sse", "HTTP+SSE transport"), ("progress", "Job progress"),
+                             ("listen", "Listen stream")], default="sse",
                             required=True, readonly=True)
     created_at = fields.Datetime(readonly=True)
     ends_at = fields.Datetime(readonly=True, index=True, help="When the stream ends at the latest.")

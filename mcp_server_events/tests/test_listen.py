@@ -56,6 +56,18 @@ class TestListen(EventsCase):
         self.assertEqual(closing_result["result"]["resultType"], "complete")
         self.assertEqual(closing_result["result"]["_meta"][SUBSCRIPTION_ID], request_id)
 
+    def test_a_listen_stream_counts_among_the_open_streams(self):
+        self.listen([FEED_URI], lifetime=0.2)
+        slot = self.env["mcp.sse.stream"].sudo().search([("kind", "=", "listen")])
+        self.assertEqual(slot.credential_ref, "mcp_key:%s" % self.key_full.id)
+        Streams = type(self.env["mcp.sse.stream"])
+        with patch.object(Streams, "_refusal", lambda streams, credential: "Too many open streams."):
+            body = self.message("subscriptions/listen", {"_meta": META, "notifications": {
+                "resourceSubscriptions": [FEED_URI]}})
+            response = self.http("POST", self.secret_full, body, {"MCP-Protocol-Version": MODERN,
+                                                                  "Mcp-Method": "subscriptions/listen"})
+        self.assertEqual(response.json()["error"]["message"], "Too many open streams.")
+
     def test_a_filter_with_nothing_honoured_ends_at_once(self):
         ack, closing_result = self.listen(["odoo://nope"], lifetime=30)
         self.assertEqual(ack["params"]["notifications"], {"resourceSubscriptions": []})
