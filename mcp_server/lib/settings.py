@@ -42,7 +42,8 @@ SETTINGS = {
     "audit_async_commit": ("mcp_server.audit_async_commit", as_bool, "False"),
     "show_internal_errors": ("mcp_server.show_internal_errors", as_bool, "False"),
     "max_payload_kb": ("mcp_server.max_payload_kb", as_int, 512),
-    "max_response_kb": ("mcp_server.max_response_kb", as_int, 256),
+    # One answer in KB of UTF-8: about 20 000 tokens, under the 25 000 common agents accept.
+    "max_response_kb": ("mcp_server.max_response_kb", as_int, 80),
     "default_limit": ("mcp_server.default_limit", as_int, 80),
     "max_limit": ("mcp_server.max_limit", as_int, 500),
     "redis_url": ("mcp_server.redis_url", as_text, ""),

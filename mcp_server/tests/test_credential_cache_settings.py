@@ -1,8 +1,11 @@
 """The typed credential, precise cache invalidation and the single table of settings."""
 import json
+import os
+import re
 from contextlib import closing
 
 from odoo import SUPERUSER_ID, api, sql_db
+from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
 
 from ..lib import settings as settings_table
@@ -120,7 +123,49 @@ class TestSettingsTable(TransactionCase):
         for name in ("max_response_kb", "audit_retention_days", "rotation_grace_hours", "approval_expiry_minutes",
                      "expiry_warning_days", "rotation_enforce_days", "export_row_cap", "native_key_profile_id"):
             self.assertEqual(settings[name], settings_table.default(name), name)
-        self.assertEqual(settings["max_response_kb"], 256)
+        self.assertEqual(settings["max_response_kb"], 80)
+
+    def _fresh_install_values(self):
+        """``{parameter key: value}`` of a fresh install: the data file's value, else the table default."""
+        values = {key: str(stored) for key, _converter, stored in settings_table.SETTINGS.values()}
+        data = self.env["ir.model.data"].search([("module", "=", "mcp_server"), ("model", "=", "ir.config_parameter")])
+        for param in self.env["ir.config_parameter"].sudo().browse(data.mapped("res_id")):
+            values[param.key] = param.value
+        return values
+
+    def test_installed_parameters_are_the_table_defaults(self):
+        # The data file writes some parameters at install; each must be the default the table falls back to,
+        # or an unset parameter and a fresh install would behave differently.
+        data = self.env["ir.model.data"].search([("module", "=", "mcp_server"), ("model", "=", "ir.config_parameter")])
+        by_key = {key: name for name, (key, _converter, _stored) in settings_table.SETTINGS.items()}
+        checked = 0
+        for param in self.env["ir.config_parameter"].sudo().browse(data.mapped("res_id")):
+            name = by_key.get(param.key)
+            if name is None or name == "audit_async_commit":  # on from install; unticking removes the parameter
+                continue
+            self.assertEqual(settings_table.parse({param.key: param.value})[name], settings_table.default(name),
+                             param.key)
+            checked += 1
+        self.assertGreaterEqual(checked, 10)
+        self.assertEqual(settings_table.default("max_response_kb"), 80)
+
+    def test_readme_settings_table_states_the_fresh_install_values(self):
+        readme = os.path.join(os.path.dirname(get_module_path("mcp_server")), "README.md")
+        if not os.path.exists(readme):
+            self.skipTest("README.md is not beside the addon")
+        with open(readme, encoding="utf-8") as handle:
+            rows = re.findall(r"^\| `(mcp_server\.[a-z_]+)`(?: / `([a-z_]+)`)? \| (`[^`]*`|empty) \|",
+                              handle.read(), re.M)
+        values = self._fresh_install_values()
+        checked = 0
+        for key, second, documented in rows:
+            documented = "" if documented == "empty" else documented.strip("`")
+            for name in filter(None, (key, second and "mcp_server." + second)):
+                if name in values:
+                    self.assertIn(values[name], (documented, "0" if documented == "" else documented),
+                                  "README states %s for %s" % (documented or "empty", name))
+                    checked += 1
+        self.assertGreaterEqual(checked, 20)
 
     def test_zero_is_kept_and_garbage_falls_back(self):
         params = self.env["ir.config_parameter"].sudo()

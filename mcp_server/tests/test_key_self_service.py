@@ -123,3 +123,13 @@ class TestKeySelfService(McpCase):
         self.assertIn("odoo.exceptions.AccessError", str(caught.exception))
         self.env.invalidate_all()
         self.assertEqual(self.key_read.profile_id, self.profile_read)
+
+    def test_example_profile_names_a_contacts_country(self):
+        example = self.env.ref("mcp_server.profile_read_only_partners")
+        _key, secret = self._make_key("example profile key", self.user_a, example)
+        self.acme.country_id = self.env.ref("base.be")
+        found = self.tool_ok(secret, "search_read", {
+            "model": "res.partner", "domain": [["id", "=", self.acme.id]], "fields": ["name", "country_id"]})
+        self.assertEqual(found["records"], [{"id": self.acme.id, "name": "Acme Corp",
+                                             "country_id": {"id": self.env.ref("base.be").id, "name": "Belgium"}}])
+        self.tool_error(secret, "search_read", {"model": "res.country", "fields": ["phone_code"]}, "phone_code")
