@@ -83,10 +83,13 @@ def test_expiring_key_works_until_it_expires(connect, db):
     (["--grant", "res.partner:"], "expected MODEL:OPS"),
     (["--grant", "res.partner:read,delete"], "delete"),
     (["--grant", "res.nothing:read"], "res.nothing"),
+    (["--grant", "res.partnr:read"], "Did you mean: res.partner"),
     (["--domain", 'res.partner=[["is_company", "=", true]]'], "has no --grant"),
     (["--grant", "res.partner:read", "--domain", "res.partner=[('nope', '=', 1)]"], "nope"),
     (["--grant", "res.partner:read", "--domain", "res.partner=__import__('os')"], "domain"),
     (["--grant", "res.partner:read", "--fields", "res.partner=name,no_such_field"], "no_such_field"),
+    (["--grant", "res.partner:read", "--fields", "res.partner=name,citty"], "Did you mean: city"),
+    (["--grant", "res.partner:read", "--domain", "res.partner=[('is_compny', '=', True)]"], "Did you mean: is_company"),
     (["--grant", "res.partner:read", "--fields", "res.users=login"], "has no --grant"),
     (["--grant", "res.partner:read", "--expires-days", "0"], "expires-days"),
 ])

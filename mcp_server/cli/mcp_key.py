@@ -11,6 +11,7 @@ from odoo.modules.registry import Registry
 from odoo.tools import config
 
 from ..lib.domain_parser import DomainError, parse_domain
+from ..lib.suggestions import did_you_mean
 
 OPERATIONS = ("read", "create", "write", "unlink")
 
@@ -118,20 +119,23 @@ class McpKeyCommand(Command):
         for model_name, grant in sorted(grants.items()):
             model = env["ir.model"]._get(model_name)
             if not model:
-                raise ValueError("model %r does not exist in this database" % model_name)
+                raise ValueError("model %r does not exist in this database.%s" % (
+                    model_name, did_you_mean(model_name, env.registry.models)))
             rule = {"model_id": model.id, **{"perm_%s" % op: op in grant["operations"] for op in OPERATIONS}}
             if grant["domain"]:
                 unknown = [leaf[0] for leaf in grant["domain"]
                            if isinstance(leaf, list) and leaf[0].split(".")[0] not in env[model_name]._fields]
                 if unknown:
-                    raise ValueError("--domain for %s: unknown field(s) %s" % (model_name, ", ".join(unknown)))
+                    raise ValueError("--domain for %s: unknown field(s) %s.%s" % (
+                        model_name, ", ".join(unknown), did_you_mean(unknown[0], env[model_name]._fields)))
                 rule["domain"] = repr(grant["domain"])  # Odoo's syntax: True, not JSON's true
             if grant["fields"]:
                 field_records = env["ir.model.fields"].search(
                     [("model_id", "=", model.id), ("name", "in", grant["fields"])])
                 unknown = sorted(set(grant["fields"]) - set(field_records.mapped("name")))
                 if unknown:
-                    raise ValueError("--fields for %s: unknown field(s) %s" % (model_name, ", ".join(unknown)))
+                    raise ValueError("--fields for %s: unknown field(s) %s.%s" % (
+                        model_name, ", ".join(unknown), did_you_mean(unknown[0], env[model_name]._fields)))
                 rule["field_ids"] = [(6, 0, field_records.ids)]
             if grant.get("methods"):
                 rule["allowed_methods"] = ", ".join(grant["methods"])  # checked by the rule's constraint

@@ -72,7 +72,8 @@ def _parse_text(text):
         except ValueError:
             if isinstance(exc, DomainError):
                 raise exc from None
-            raise DomainError("the domain is not valid syntax: %s" % getattr(exc, "msg", exc)) from None
+            raise DomainError("the domain is not valid syntax (%s); write it as JSON, [[\"city\", \"=\", \"Paris\"]], "
+                              "or in Odoo's syntax, [('city', '=', 'Paris')]" % getattr(exc, "msg", exc)) from None
 
 
 def _normalize_item(item, index, depth):

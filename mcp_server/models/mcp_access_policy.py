@@ -93,7 +93,9 @@ class AccessPolicy(DomainAndOrderRules):
             if model_name not in env:
                 raise ToolError(_("Model '%(model)s' does not exist.%(hint)s", model=model_name,
                                   hint=did_you_mean(model_name, self._entries)))
-            raise AccessDeniedByPolicy(_("Model '%s' is not allowed for this key.", model_name))
+            raise AccessDeniedByPolicy(_(
+                "Model '%s' is not allowed for this key: its access profile has no rule for it. An MCP "
+                "administrator can add one under MCP Server → Configuration → Access Profiles.", model_name))
         if operation not in self._entries[model_name]["operations"]:
             raise AccessDeniedByPolicy(_(
                 "Operation '%(op)s' on '%(model)s' is not allowed for this key (allowed: %(allowed)s).",

@@ -226,8 +226,12 @@ class McpServer(models.AbstractModel):
                 "Odoo MCP", self._resource_metadata_url(exchange.settings))
             if token:
                 challenge += ', error="invalid_token"'
-            reply = self._http_error(401, jsonrpc.INVALID_REQUEST, _(
-                "Authentication required: send 'Authorization: Bearer <key>' with a valid MCP key."))
+                message = _("The key sent was not accepted: it is mistyped, revoked or expired, past its rotation "
+                            "grace period, or its user is archived. Check it under MCP Server → Keys (the Audit "
+                            "Log says why), or generate a new one.")
+            else:
+                message = _("Authentication required: send 'Authorization: Bearer <key>' with a valid MCP key.")
+            reply = self._http_error(401, jsonrpc.INVALID_REQUEST, message)
             reply.headers["WWW-Authenticate"] = challenge
             return reply
         exchange.audit.update(key_id=credential.key_id, user_id=credential.user_id)

@@ -49,7 +49,9 @@ class McpServerPost(models.AbstractModel):
         if exchange.body is None:
             exchange.audit["error"] = "payload too large"
             return self._http_error(413, jsonrpc.INVALID_REQUEST, _(
-                "Request body exceeds %s KB.", exchange.settings["max_payload_kb"]))
+                "Request body exceeds %s KB: send less data per call (fewer records or smaller values), or ask an "
+                "administrator to raise Settings → MCP Server → Maximum request size.",
+                exchange.settings["max_payload_kb"]))
         return None
 
     def _handle_batch(self, exchange, messages):

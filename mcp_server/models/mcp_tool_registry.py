@@ -12,12 +12,13 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, MissingError, RedirectWarning, UserError, ValidationError
 
 from ..lib import jsonrpc
+from ..lib import settings as settings_table
 from ..lib.answer_format import frame, quote_input, utf8_size
 from ..lib.jsonrpc import AccessDeniedByPolicy, JsonRpcError, ToolError
 from ..lib.odoo_errors import safe_odoo_message
 from ..lib.suggestions import closest, did_you_mean
 from ..lib.tool_schema import coerce_arguments
-from .mcp_tool_spec import DEFAULT_MAX_RESPONSE_KB, RISK_LEVELS, ToolSpec, mcp_tool
+from .mcp_tool_spec import RISK_LEVELS, ToolSpec, mcp_tool
 
 __all__ = ["RISK_LEVELS", "McpToolRegistry", "ToolSpec", "mcp_tool"]
 
@@ -56,6 +57,20 @@ class McpToolRegistry(models.AbstractModel):
                    for model in call.policy.model_names() for operation in operations)
 
     @api.model
+    def _unavailable_message(self, spec, policy):
+        """Why the key's profile leaves tool ``spec`` out, and where an administrator changes it."""
+        if not policy.risk_allowed(spec.risk):
+            why = _("its scope preset allows %(max)s tools at most, and %(tool)s is a %(risk)s tool",
+                    max=policy.max_risk(), tool=spec.name, risk=spec.risk)
+        elif not policy.tool_allowed(spec):
+            why = _("%s is not in its tool allowlist", spec.name)
+        else:
+            why = _("none of its model rules gives the tool anything to work on")
+        return _("Tool %(tool)s is not available with this key's access profile: %(why)s. An MCP administrator "
+                 "can change the profile under MCP Server → Configuration → Access Profiles.",
+                 tool=spec.name, why=why)
+
+    @api.model
     def _call_risk(self, spec, arguments):
         """The risk of this call: the tool's own (or its ``call_risk`` for these arguments), raised to the
         highest risk of the tools a composite call stands for (a batch that deletes is destructive)."""
@@ -90,7 +105,7 @@ class McpToolRegistry(models.AbstractModel):
         """
         policy = call.policy
         if not self._tool_available(spec, call):
-            raise AccessDeniedByPolicy(_("Tool %s is not available with this key's access profile.", spec.name))
+            raise AccessDeniedByPolicy(self._unavailable_message(spec, call.policy))
         own_risk = spec.call_risk(arguments) if spec.call_risk else spec.risk
         call.audit["risk"] = own_risk
         if not policy.risk_allowed(own_risk):
@@ -260,7 +275,8 @@ class McpToolRegistry(models.AbstractModel):
                                   hint=_(" (did you mean '%s'?)", "', '".join(hint)) if hint else ""))
         errors = sorted(spec.validator.iter_errors({k: v for k, v in arguments.items() if k in known}),
                         key=lambda e: [str(p) for p in e.path])
-        problems.extend(self._describe_schema_error(error) for error in errors[:5])
+        # jsonschema reports each missing property of one "required" list apart, with the same description.
+        problems.extend(list(dict.fromkeys(self._describe_schema_error(error) for error in errors))[:5])
         if not problems:
             return None
         return _("Invalid arguments for %(tool)s: %(problems)s. Arguments: %(names)s.", tool=spec.name,
@@ -328,7 +344,7 @@ class McpToolRegistry(models.AbstractModel):
     def _success_result(self, structured, call, spec=None, arguments=None):
         """The answer to a successful call; over the byte cap it is clamped to a page, or refused with a hint."""
         arguments = arguments or {}
-        cap = call.settings.get("max_response_kb", DEFAULT_MAX_RESPONSE_KB) * 1024
+        cap = call.settings.get("max_response_kb", settings_table.default("max_response_kb")) * 1024
         text = self._answer_text(spec, structured, arguments)
         size = self._answer_size(text, structured, arguments)
         if size > cap:

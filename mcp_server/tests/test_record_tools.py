@@ -158,7 +158,7 @@ class TestRecordTools(McpCase):
         system.assert_not_called()
         getcwd.assert_not_called()
         self.tool_error(self.secret_full, "search_read", {"model": "res.partner", "domain": "[('name', '=',"},
-                        "Invalid domain")
+                        "Invalid domain", "write it as JSON", "[('city', '=', 'Paris')]")
         self.tool_error(self.secret_full, "search_read", {"model": "res.partner", "domain": [["name", "~", "x"]]},
                         "unknown operator", "ilike")
         self.tool_error(self.secret_full, "search_read", {"model": "res.partner", "domain": [["name", "="]]},

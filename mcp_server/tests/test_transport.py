@@ -38,8 +38,14 @@ class TestTransport(McpCase):
             self.assertIn('realm="Odoo MCP"', challenge)
             self.assertIn('resource_metadata="%s/.well-known/oauth-protected-resource/mcp"' % self.base_url(),
                           challenge)
+            message = response.json()["error"]["message"]
             if secret:
                 self.assertIn('error="invalid_token"', challenge)
+                # A key was sent: say it was refused and where to look, not to send one.
+                self.assertIn("The key sent was not accepted", message)
+                self.assertIn("MCP Server → Keys", message)
+            else:
+                self.assertIn("send 'Authorization: Bearer <key>'", message)
             self.assertEqual(response.json()["error"]["code"], -32600)
         # A valid key in another auth scheme is not accepted either.
         response = self.http("POST", None, self.message("ping"), {"Authorization": "Basic %s" % self.secret_full})
@@ -66,6 +72,8 @@ class TestTransport(McpCase):
         self.assertEqual(response.status_code, 413)
         self.assertEqual(response.json()["error"]["code"], -32600)
         self.assertIn("1 KB", response.json()["error"]["message"])
+        self.assertIn("send less data per call", response.json()["error"]["message"])
+        self.assertIn("Maximum request size", response.json()["error"]["message"])
         self.assertEqual(self.http("POST", self.secret_full, self.message("ping")).status_code, 200)
 
     def test_unsupported_protocol_version_header_is_400(self):
@@ -105,6 +113,19 @@ class TestTransport(McpCase):
         self.assertEqual(error["code"], -32601)
         self.assertIn("tools/frobnicate", error["message"])
 
+    def test_denials_say_what_an_administrator_changes(self):
+        where = "An MCP administrator can change the profile under MCP Server → Configuration → Access Profiles."
+        self.tool_error(self.secret_read, "create", {"model": "res.partner", "values": {"name": "Nobody"}},
+                        "Tool create is not available with this key's access profile: its scope preset allows "
+                        "read tools at most, and create is a write tool.", where)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Nobody")]))
+        self.tool_error(self.secret_full, "search_read", {"model": "res.users"},
+                        "Model 'res.users' is not allowed for this key: its access profile has no rule for it.",
+                        "MCP Server → Configuration → Access Profiles")
+        self.profile_full.tool_ids = self.env["mcp.tool"].search([("name", "=", "search_read")])
+        self.tool_error(self.secret_full, "search_count", {"model": "res.partner"},
+                        "search_count is not in its tool allowlist", where)
+
     def test_unknown_tool_is_32602_and_invalid_arguments_a_tool_error(self):
         error = self.rpc_error(self.secret_full, "tools/call", {"name": "serch_read", "arguments": {}})
         self.assertEqual(error["code"], -32602)
@@ -112,6 +133,10 @@ class TestTransport(McpCase):
         self.tool_error(self.secret_full, "search_read", {}, "missing required argument 'model'")
         self.tool_error(self.secret_full, "search_read", {"model": "res.partner", "limit": "ten", "colour": "blue"},
                         "unknown argument 'colour'", "'limit' must be of type integer, got ten")
+        # Several missing arguments of one tool are named once, each once.
+        text = self.tool_error(self.secret_full, "timeseries", {"model": "res.partner", "date_field": "create_date"},
+                               "missing required argument 'granularity', 'date_from', 'date_to'")
+        self.assertEqual(text.count("missing required argument"), 1, text)
         error = self.rpc_error(self.secret_full, "tools/call", {"name": "search_read", "arguments": [1]})
         self.assertEqual(error["code"], -32602)
         error = self.rpc_error(self.secret_full, "tools/list", {"cursor": "not-a-cursor"})

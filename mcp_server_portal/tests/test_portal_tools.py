@@ -71,7 +71,7 @@ class TestPortalTools(PortalCase):
             ({"type": "table", "title": "T", "model": "res.partner", "fields": ["name", "nmae"]},
              'sections[0] (table "T"): fields: Unknown field(s) on res.partner: nmae. Did you mean'),
             ({"type": "kpi", "model": "res.users"},
-             "sections[0] (kpi): model: Model 'res.users' is not allowed for this key."),
+             "sections[0] (kpi): model: Model 'res.users' is not allowed for this key: its access profile has no rule"),
             ({"type": "kpi", "model": "res.partner", "fields": ["name"]},
              "sections[0] (kpi): fields not used by kpi sections"),
             ({"type": "progress", "model": "res.partner"},
