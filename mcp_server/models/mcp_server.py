@@ -126,7 +126,12 @@ class McpServer(models.AbstractModel):
             })
         if exchange.method == "GET":
             exchange.audit["error"] = "no server-initiated stream"
-            return McpReply(405, None, {"Allow": "POST, DELETE, OPTIONS"})
+            # Also what a person sees who opens the endpoint's URL in a browser.
+            reply = self._http_error(405, jsonrpc.INVALID_REQUEST, _(
+                "This is Odoo's MCP endpoint: MCP clients send their messages here with POST. Connect one "
+                "with an MCP key: MCP Server → Keys → Connect a Client."))
+            reply.headers["Allow"] = "POST, DELETE, OPTIONS"
+            return reply
         refused = self._admit(exchange)
         if refused:
             return refused

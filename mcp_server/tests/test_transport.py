@@ -156,6 +156,9 @@ class TestTransport(McpCase):
     def test_get_is_405(self):
         response = self.http("GET", self.secret_full)
         self.assertEqual(response.status_code, 405)
+        self.assertEqual(response.headers["Allow"], "POST, DELETE, OPTIONS")
+        # A person opening the URL in a browser learns what it is rather than seeing a blank page.
+        self.assertIn("MCP Server → Keys → Connect a Client", response.json()["error"]["message"])
         self.assertIn("POST", response.headers["Allow"])
 
     def test_session_required_unknown_and_ended(self):
