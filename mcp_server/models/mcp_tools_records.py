@@ -63,11 +63,24 @@ class McpToolsRecords(models.AbstractModel):
             result["has_more"] = True
             if next_offset is not None:
                 result["next_offset"] = next_offset
+        notice = " ".join(filter(None, [notice, self._unnamed_relations_notice(model, rows)]))
         if notice:
             result["notice"] = notice
         if failed:
             result["failed_fields"] = failed
         return result
+
+    @api.model
+    def _unnamed_relations_notice(self, model, rows):
+        """A sentence naming the models of many2one values given as an id alone (the key may not read their
+        names), so that an agent knows the name is withheld rather than missing; None when every one is named."""
+        comodels = sorted({model._fields[name].comodel_name for row in rows for name, value in row.items()
+                           if isinstance(value, dict) and "name" not in value and "id" in value
+                           and name in model._fields and model._fields[name].type == "many2one"})
+        if not comodels:
+            return None
+        return _("Values of %s come as ids without names: this key may not read those records' names (an MCP "
+                 "administrator can grant read on the model in the access profile).", ", ".join(comodels))
 
     # ------------------------------------------------------------------
     @mcp_tool(

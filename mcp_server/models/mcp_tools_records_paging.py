@@ -65,13 +65,15 @@ class McpToolsRecordsPaging(models.AbstractModel):
             clamped = dict(structured, records=records[:count], count=count, has_more=True)
             if spec.paging == "offset":
                 clamped["next_offset"] = offset + count
-                clamped["notice"] = _("Cut to %(count)s record(s) to stay under the %(cap)s KB answer cap; continue "
-                                      "with offset %(next)s, or ask for fewer fields.",
-                                      count=count, cap=cap // 1024, next=offset + count)
+                cut = _("Cut to %(count)s record(s) to stay under the %(cap)s KB answer cap; continue "
+                        "with offset %(next)s, or ask for fewer fields.",
+                        count=count, cap=cap // 1024, next=offset + count)
             else:
-                clamped["notice"] = _("Cut to %(count)s of %(total)s record(s) to stay under the %(cap)s KB answer "
-                                      "cap; read the other ids in another call, or ask for fewer fields.",
-                                      count=count, total=len(records), cap=cap // 1024)
+                cut = _("Cut to %(count)s of %(total)s record(s) to stay under the %(cap)s KB answer "
+                        "cap; read the other ids in another call, or ask for fewer fields.",
+                        count=count, total=len(records), cap=cap // 1024)
+            # What the answer said already (a lowered limit, names withheld) stays said.
+            clamped["notice"] = " ".join(filter(None, [cut, structured.get("notice")]))
             return clamped
 
         def fits(count):

@@ -129,6 +129,13 @@ class TestAccessPolicy(McpCase):
             "model": "res.partner", "ids": [self.acme.id], "fields": ["country_id", "company_id"]})["records"][0]
         self.assertEqual(row["country_id"], {"id": self.belgium.id}, "res.country is not in the policy")
         self.assertEqual(row["company_id"], {"id": self.company_a.id})
+        # The answer says the names are withheld, and for which models.
+        found = self.tool_ok(self.secret_full, "search_read", {
+            "model": "res.partner", "domain": [["id", "=", self.acme.id]], "fields": ["country_id", "company_id"]})
+        self.assertIn("Values of res.company, res.country come as ids without names", found["notice"])
+        found = self.tool_ok(self.secret_full, "search_read", {
+            "model": "res.partner", "domain": [["id", "=", self.alice.id]], "fields": ["name", "parent_id"]})
+        self.assertNotIn("notice", found)
         row = self.tool_ok(self.secret_people, "read", {
             "model": "res.partner", "ids": [self.alice.id], "fields": ["parent_id", "commercial_partner_id"]}
         )["records"][0]

@@ -135,6 +135,19 @@ class TestToolAnswers(McpCase):
         self.assertEqual(seen, ["Capped %02d" % i for i in range(40)], "pages must neither skip nor repeat")
         self.assertGreater(offset, 0)
 
+    def test_page_cut_by_size_keeps_what_the_answer_said_already(self):
+        self.partners("Both", 40, comment="é" * 60)
+        params = self.env["ir.config_parameter"]
+        params.set_param("mcp_server.max_response_kb", "4")
+        params.set_param("mcp_server.max_limit", "30")
+        page = self.tool_ok(self.secret_full, "search_read", {
+            "model": "res.partner", "domain": [["name", "=like", "Both%"]], "limit": 100,
+            "fields": ["name", "comment", "company_id"]})
+        self.assertLess(page["count"], 30)
+        self.assertIn("4 KB answer cap", page["notice"])
+        self.assertIn("limit 100 is over the maximum of 30", page["notice"])
+        self.assertIn("Values of res.company come as ids without names", page["notice"])
+
     # ------------------------------------------------------------------
     # Table format and framing
     # ------------------------------------------------------------------
