@@ -51,6 +51,8 @@ def test_accepting_runs_the_call_as_submitted(key, db):
     request = asked["inputRequests"]["confirm"]
     assert request["method"] == "elicitation/create"
     assert "Create a res.partner record: name = %s" % name in request["params"]["message"]
+    # The question names the tool as a name, not as words of the sentence.
+    assert request["params"]["message"].startswith("Allow the tool “Create")
     assert request["params"]["requestedSchema"]["properties"]["confirm"]["type"] == "boolean"
     assert "ttlMs" not in asked
     assert partners(name) == 0  # nothing happens before the person accepts

@@ -94,7 +94,8 @@ class McpToolConfirmation(models.AbstractModel):
         lines = [describe_change(change) for change in changes[:SUMMARY_CHANGES]]
         if len(changes) > SUMMARY_CHANGES:
             lines.append(_("… and %s more changes.", len(changes) - SUMMARY_CHANGES))
-        message = _("Allow %(tool)s to make these changes in Odoo?\n%(changes)s", tool=spec.title or spec.name,
+        message = _("Allow the tool “%(tool)s” to make these changes in Odoo?\n%(changes)s",
+                    tool=spec.title or spec.name,
                     changes="\n".join("- %s" % line for line in lines) or _("(no change to show)"))
         state = self.env["mcp.server"]._sign_request_state(
             call, "tools/call", spec.name, arguments, {"nonce": secrets.token_urlsafe(12)}, CONFIRM_SECONDS)
