@@ -74,14 +74,16 @@ class McpEvent(models.Model):
     @api.model
     def _feed_page(self, credential_ref, cursor=0, limit=50, subscription_ids=None):
         """``{"events", "next_cursor", "has_more"}``: events of the credential's feeds after ``cursor`` (an event
-        id), oldest first (bookkeeping read as superuser: the payloads were read as the subscriber)."""
+        id), oldest first, as the key may read them now (:meth:`_visible_payloads`; bookkeeping read as
+        superuser)."""
         domain = [("subscription_id.credential_ref", "=", credential_ref),
                   ("subscription_id.target_kind", "=", "feed"), ("id", ">", cursor)]
         if subscription_ids is not None:
             domain.append(("subscription_id", "in", subscription_ids))
         events = self.sudo().search(domain, order="id", limit=limit + 1)
         page = events[:limit]
-        return {"events": [event_answer(event) for event in page],
+        visible = page._visible_payloads()
+        return {"events": [event_answer(event, visible[event.id]) for event in page if visible[event.id]],
                 "next_cursor": str(page[-1:].id or cursor), "has_more": len(events) > limit}
 
     @api.model
@@ -96,8 +98,10 @@ class McpEvent(models.Model):
         reader = self._reader(subscription)
         try:
             Model = policy.check_model(reader, subscription.model_name, "read")
-            records = Model.search(expression.AND([[("id", "in", list(ids))],
-                                                   policy.record_domain(Model._name)]))
+            # The rule's filter ran as superuser: the subscription's domain decides again, checked against the
+            # profile as it is now and searched as the user (related records out of reach match nothing).
+            domain = policy.secure_domain(Model, subscription._domain_list())
+            records = Model.search(expression.AND([[("id", "in", list(ids))], domain]))
         except (AccessDeniedByPolicy, ToolError, AccessError):
             return []
         readable = {name for name in policy.readable_field_names(Model) if name != "id"}

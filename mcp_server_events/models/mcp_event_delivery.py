@@ -6,7 +6,6 @@ short timeouts and no redirect. A 2xx answer delivers it; anything else fails th
 exponential backoff (``BACKOFF_SECONDS * 2 ** (attempt - 1)``: 30 s, 1, 2 and 4 min) up to ``_job_max_attempts``;
 the last failure pauses the subscription and gives its owner an activity.
 """
-import json
 import time
 
 import requests
@@ -31,6 +30,9 @@ class McpEventDelivery(models.Model):
         self.env["mcp.event.subscription"].sudo()._stop_revoked()
         return self._cron_run()
 
+    def _cancel(self, reason):
+        self.write({"state": "cancelled", "error": reason, "finished_at": fields.Datetime.now()})
+
     def _job_retry_delay(self):
         return BACKOFF_SECONDS * 2 ** max(self.attempts - 1, 0)
 
@@ -38,13 +40,17 @@ class McpEventDelivery(models.Model):
         """Send this event once; raise ``UserError`` with the reason when it was not accepted."""
         self.ensure_one()
         subscription = self.subscription_id.sudo()
+        if subscription.state == "active" and not self.env["ir.http"]._mcp_credential_active(
+                self.env, subscription._credential()):
+            subscription._stop()
         if subscription.state != "active":
-            self.write({"state": "cancelled", "error": _("The subscription is %s.", subscription.state),
-                        "finished_at": fields.Datetime.now()})
-            return None
+            return self._cancel(_("The subscription is %s.", subscription.state))
+        payload = self._visible_payloads()[self.id]
+        if payload is None:  # the key's access narrowed since the event was captured
+            return self._cancel(_("The key may no longer read this record or its changed fields."))
         networks = self.env["mcp.server"]._settings()[NETWORKS_SETTING]
-        body, headers = request_for(subscription.target_kind, self.id, json.loads(self.sudo().payload),
-                                    subscription.secret or "", int(time.time()))
+        body, headers = request_for(subscription.target_kind, self.id, payload, subscription.secret or "",
+                                    int(time.time()))
         started = time.perf_counter()
         try:
             check_url(subscription.target_url, networks)
@@ -74,7 +80,8 @@ class McpEventDelivery(models.Model):
         subscription._pause_after_failure(message)
 
     def action_retry(self):
-        """Queue failed or cancelled deliveries again (button)."""
+        """Queue failed or cancelled deliveries again (button; administrators only: raises ``AccessError``)."""
+        self.check_access("write")
         events = self.filtered(lambda e: e.state in ("failed", "cancelled") and e.target_kind != "feed")
         events.sudo().write({"state": "queued", "attempts": 0, "error": False, "retry_at": False})
         if events:

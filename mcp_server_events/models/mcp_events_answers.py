@@ -1,6 +1,4 @@
 """Shapes of the event tools' answers (output schemas) and of one event as get_events returns it."""
-import json
-
 SUBSCRIPTION_OUTPUT = {"type": "object", "properties": {
     "id": {"type": "integer"}, "name": {"type": "string"}, "model": {"type": "string"},
     "events": {"type": "array", "items": {"type": "string"}},
@@ -21,10 +19,9 @@ EVENTS_OUTPUT = {"type": "object", "properties": {
     "required": ["events", "next_cursor", "has_more"]}
 
 
-def event_answer(event):
-    """One ``mcp.event`` (read as superuser: bookkeeping of the caller's own subscription) as get_events
-    answers it."""
-    payload = json.loads(event.sudo().payload or "{}")
+def event_answer(event, payload):
+    """One ``mcp.event`` (read as superuser: bookkeeping of the caller's own subscription) with its ``payload``
+    as the key may read it now, as get_events answers it."""
     return {"cursor": str(event.id), "subscription_id": event.subscription_id.id, "event": event.event,
             "model": event.res_model, "id": event.res_id, "fields": payload.get("fields", {}),
             "changed": payload.get("changed", []), "timestamp": payload.get("timestamp", "")}

@@ -1,3 +1,4 @@
 from . import test_subscriptions
 from . import test_delivery
 from . import test_listen
+from . import test_event_access
