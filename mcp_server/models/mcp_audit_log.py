@@ -22,7 +22,13 @@ STATUSES = [
     ("internal_error", "Internal error"),
 ]
 SECRET_KEYS = re.compile(r"pass|secret|token|key|authorization|api[_-]?key|credential", re.I)
-SECRET_VALUES = re.compile(r"mcpk_[A-Za-z0-9_\-]+")
+# Values that are secrets whatever their key: MCP keys, webhook signing secrets, the secret path of Slack
+# incoming webhooks and the signature of Microsoft Teams (Power Automate) workflow URLs.
+SECRET_VALUES = (
+    (re.compile(r"(mcpk_|whsec_)[A-Za-z0-9_\-]+"), r"\1***"),
+    (re.compile(r"(hooks\.slack\.com/(?:services|workflows|triggers)/)[^\s\"'?#]+"), r"\1***"),
+    (re.compile(r"([?&]sig=)[^\s\"'&#]+"), r"\1***"),
+)
 PAYLOAD_LIMIT = 4000
 
 
@@ -37,7 +43,8 @@ def redact(value, mask_pii=None):
     if isinstance(value, list):
         return [redact(v, mask_pii) for v in value]
     if isinstance(value, str):
-        value = SECRET_VALUES.sub("mcpk_***", value)
+        for pattern, replacement in SECRET_VALUES:
+            value = pattern.sub(replacement, value)
         return mask_pii(value) if mask_pii else value
     if isinstance(value, int) and not isinstance(value, bool) and mask_pii:
         # A card number sent as a JSON number.

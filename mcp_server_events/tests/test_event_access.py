@@ -1,8 +1,12 @@
 """A subscription never tells its key more than the key may read, at capture, in the feed and on delivery."""
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import EventsCase
+
+CHECK_URL = "odoo.addons.mcp_server_events.models.mcp_tools_events.check_url"
 
 
 @tagged("post_install", "-at_install")
@@ -84,3 +88,21 @@ class TestEventAccess(EventsCase):
         self.assertEqual(event.state, "cancelled")
         event.action_retry()  # as an administrator
         self.assertEqual(event.state, "queued")
+
+    def test_signing_secret_and_webhook_urls_stay_out_of_the_audit_log(self):
+        self.allow_local_network()
+        self.key_full.payload_capture = "always"
+        last = self.last_audit_id()
+        answer = self.subscribe(self.secret_full, target={"kind": "webhook", "url": self.start_receiver().url})
+        slack = "https://hooks.slack.com/services/T0AAA/B0BBB/XyzSecretPart123"
+        teams = ("https://prod-01.westus.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke"
+                 "?api-version=2016-06-01&sp=%2Ftriggers&sv=1.0&sig=SigSecretValue_42")
+        with patch(CHECK_URL, return_value=("example.com", 443)):
+            self.subscribe(self.secret_full, target={"kind": "slack", "url": slack})
+            self.subscribe(self.secret_full, target={"kind": "teams", "url": teams})
+        rows = self.audit_rows(after_id=last, tool="subscribe_events")
+        self.assertEqual(len(rows), 3)
+        logged = " ".join((row.request_payload or "") + (row.response_payload or "") for row in rows)
+        self.assertIn("hooks.slack.com", logged)
+        for secret in (answer["secret"], "XyzSecretPart123", "SigSecretValue_42"):
+            self.assertNotIn(secret, logged)
