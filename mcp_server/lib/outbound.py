@@ -37,13 +37,19 @@ def _ip(address):
     return ip
 
 
+def _is_public(ip):
+    return ip.is_global and not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
+                                 or ip.is_multicast or ip.is_unspecified)
+
+
 def is_public_address(address):
-    """Whether an IP address (string) is a public, routable unicast address."""
+    """Whether an IP address (string) is a public, routable unicast address; an IPv6 address that carries an
+    IPv4 one (6to4, Teredo) is public only when that address is too."""
     ip = _ip(address)
     if ip is None:
         return False
-    return ip.is_global and not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
-                                 or ip.is_multicast or ip.is_unspecified)
+    embedded = [ip.sixtofour, *(ip.teredo or ())] if ip.version == 6 else []
+    return _is_public(ip) and all(_is_public(inner) for inner in embedded if inner is not None)
 
 
 def in_networks(address, networks):

@@ -34,3 +34,4 @@ from . import test_legacy_sse
 from . import test_mail_template_bypasses
 from . import test_master_switch
 from . import test_app_views
+from . import test_outbound
