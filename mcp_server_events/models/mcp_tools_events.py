@@ -8,7 +8,7 @@ refused when subscribing, not silently later.
 """
 import json
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.addons.mcp_server.lib.domain_parser import DomainError, parse_domain
 from odoo.addons.mcp_server.lib.jsonrpc import ToolError
 from odoo.addons.mcp_server.lib.outbound import OutboundRefused, check_url
@@ -19,6 +19,9 @@ from .mcp_event_subscription import EVENT_KINDS, NETWORKS_SETTING, TARGET_KINDS
 from .mcp_events_answers import EVENTS_OUTPUT, SUBSCRIPTION_OUTPUT
 
 MAX_SUBSCRIPTIONS = 20
+# Each subscription change adds or removes automation rules, which makes every worker reload the registry:
+# at most this many changes per user and hour.
+MAX_CHANGES_PER_HOUR = 30
 MAX_EVENTS = 200
 ID = Lenient({"type": "integer", "description": "A subscription id (from subscribe_events or "
                                                "list_event_subscriptions)."}, ("integer",), digits_to_int=True)
@@ -49,6 +52,7 @@ class McpToolsEvents(models.AbstractModel):
         }, "required": ["model", "events", "target"], "additionalProperties": False},
         SUBSCRIPTION_OUTPUT, risk="write", open_world=True)
     def _tool_subscribe_events(self, call, args):
+        self._check_change_rate(call)
         Model = call.policy.check_model(self.env, args["model"], "read")
         Model.check_access("read")
         values = self._subscription_values(call, Model, args)
@@ -62,6 +66,18 @@ class McpToolsEvents(models.AbstractModel):
         if subscription.target_kind == "webhook":
             answer["secret"] = subscription.secret
         return answer
+
+    @api.model
+    def _check_change_rate(self, call):
+        """Raise a ``ToolError`` when the key's user changed subscriptions ``MAX_CHANGES_PER_HOUR`` times within
+        the last hour (successful subscribe_events and unsubscribe_events calls of the audit log)."""
+        since = fields.Datetime.subtract(fields.Datetime.now(), hours=1)
+        changes = self.env["mcp.audit.log"].sudo().search_count([
+            ("user_id", "=", call.credential.user_id), ("create_date", ">=", since), ("status", "=", "success"),
+            ("tool", "in", ("subscribe_events", "unsubscribe_events"))])
+        if changes >= MAX_CHANGES_PER_HOUR:
+            raise ToolError(_("Event subscriptions were changed %s times within the last hour; try again later.",
+                              MAX_CHANGES_PER_HOUR))
 
     @api.model
     def _subscription_values(self, call, Model, args):
@@ -126,6 +142,7 @@ class McpToolsEvents(models.AbstractModel):
         risk="write", idempotent=True, always_allowed=True)
     def _tool_unsubscribe_events(self, call, args):
         subscription = self._own_subscriptions(call, args["id"])
+        self._check_change_rate(call)
         call.note(model="mcp.event.subscription", record_ids=subscription.ids)
         if not call.dry_run:
             subscription.unlink()

@@ -4,6 +4,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..models.mcp_tools_events import MAX_CHANGES_PER_HOUR
 from .common import EventsCase
 
 CHECK_URL = "odoo.addons.mcp_server_events.models.mcp_tools_events.check_url"
@@ -106,3 +107,13 @@ class TestEventAccess(EventsCase):
         self.assertIn("hooks.slack.com", logged)
         for secret in (answer["secret"], "XyzSecretPart123", "SigSecretValue_42"):
             self.assertNotIn(secret, logged)
+
+    def test_subscription_changes_are_capped(self):
+        # Each change adds or removes automation rules, and every worker reloads its registry after it.
+        cap = MAX_CHANGES_PER_HOUR
+        for _index in range(cap // 2):
+            answer = self.subscribe(self.secret_full)
+            self.tool_ok(self.secret_full, "unsubscribe_events", {"id": answer["id"]})
+        self.tool_error(self.secret_full, "subscribe_events", {
+            "model": "res.partner", "events": ["write"], "target": {"kind": "feed"}}, "within the last hour")
+        self.assertFalse(self.Subscription.search([]))
