@@ -6,7 +6,9 @@ from the network and says so twice: in ``_meta.ui.csp`` for the host (no domain 
 own ``Content-Security-Policy``. Its script talks to the host over ``postMessage`` (``app_bridge.js``).
 The documents are built once per worker from the files below.
 """
+import base64
 import functools
+import hashlib
 
 from rjsmin import jsmin
 
@@ -21,8 +23,9 @@ URI_PREFIX = "ui://odoo/"
 # No external origin at all: no fetch, no script, style, image or font from elsewhere, no nested frame.
 CSP = {"connectDomains": [], "resourceDomains": [], "frameDomains": [], "baseUriDomains": []}
 RESOURCE_META = {"ui": {"csp": CSP, "prefersBorder": True}}
-# The same rule enforced by the document itself, whatever the host does.
-DOCUMENT_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+# The same rule enforced by the document itself, whatever the host does. Only the document's own scripts run
+# (named by their hash): markup that would slip into the page could not run an inline handler.
+DOCUMENT_CSP = ("default-src 'none'; script-src %s; style-src 'unsafe-inline'; img-src data:; "
                 "font-src data:; connect-src 'none'; frame-src 'none'; object-src 'none'; base-uri 'none'; "
                 "form-action 'none'")
 STATIC = "mcp_server/static/src/"
@@ -106,7 +109,10 @@ def _inline_script(path):
 def document(name):
     """The whole HTML document of view ``name`` (cached per worker)."""
     view = VIEWS[name]
-    scripts = "\n".join("<script>%s</script>" % _inline_script(path) for path in view.scripts)
+    codes = [_inline_script(path) for path in view.scripts]
+    scripts = "\n".join("<script>%s</script>" % code for code in codes)
+    hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()
+                      for code in codes)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -114,5 +120,5 @@ def document(name):
         "<title>%(title)s</title><style>%(style)s</style></head>"
         '<body data-view="%(name)s"><main id="app"><p class="mcp-status">%(waiting)s</p></main>\n'
         "%(scripts)s\n</body></html>\n"
-    ) % {"csp": DOCUMENT_CSP, "title": view.name, "style": _read(STYLE), "name": name,
+    ) % {"csp": DOCUMENT_CSP % hashes, "title": view.name, "style": _read(STYLE), "name": name,
          "waiting": "Waiting for the result…", "scripts": scripts}

@@ -1,5 +1,7 @@
 """MCP Apps views (extension io.modelcontextprotocol/ui): tools name their view only to clients that declared
 the extension, and the ui:// resources are self-contained HTML with a declared CSP."""
+import base64
+import hashlib
 import re
 
 from odoo.tests import tagged
@@ -81,6 +83,12 @@ class TestAppViews(McpCase):
             html = content["text"]
             self.assertTrue(html.startswith("<!DOCTYPE html>"), uri)
             self.assertIn("default-src 'none'", html)
+            # Only the document's own scripts run: each is named by its hash, and nothing inline else.
+            script_src = re.search(r"script-src ([^;]*);", html).group(1)
+            self.assertNotIn("unsafe", script_src)
+            codes = re.findall(r"<script>(.*?)</script>", html, re.S)
+            self.assertEqual(sorted(script_src.split()), sorted(
+                "'sha256-%s'" % base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() for code in codes))
             self.assertIn("ui/initialize", html)
             # Self-contained: no script, style sheet, image or frame fetched from anywhere.
             self.assertFalse(re.findall(r"<(?:script|img|iframe|link)[^>]*\s(?:src|href)=", html), uri)
