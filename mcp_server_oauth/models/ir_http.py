@@ -23,10 +23,10 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _mcp_credential_active(cls, env, credential):
-        """An OAuth connection acts only while its grant is active."""
+        """An OAuth connection acts only while its grant is active and its user is not archived."""
         if credential.kind == OAUTH_KIND:
             grant = env["mcp.oauth.grant"].sudo().browse(credential.grant_id).exists()
-            return bool(grant) and grant.state == "active"
+            return bool(grant) and grant.state == "active" and grant.user_id.active
         return super()._mcp_credential_active(env, credential)
 
     @classmethod

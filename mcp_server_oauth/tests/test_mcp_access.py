@@ -75,6 +75,19 @@ class TestMcpAccess(OAuthCase):
         grant.unlink()
         self.assertIsNone(current(self.env, Credential.from_recorded(recorded.recorded())))
 
+    def test_delayed_calls_stop_with_the_user(self):
+        """Approvals, background jobs and event subscriptions of a connection stop when its user is archived,
+        as those of a key do."""
+        self.tokens(scope="mcp:read")
+        grant = self.env["mcp.oauth.grant"].search([("user_id", "=", self.user.id)], limit=1)
+        recorded = Credential.from_recorded({"kind": "oauth", "grant_id": grant.id, "user_id": self.user.id,
+                                             "profile_id": self.profile_read.id})
+        active = self.env["ir.http"]._mcp_credential_active
+        self.assertTrue(active(self.env, recorded))
+        self.user.active = False
+        self.assertEqual(grant.state, "active")
+        self.assertFalse(active(self.env, recorded))
+
     def test_delayed_calls_keep_the_narrower_scopes_of_their_token(self):
         """A token refreshed with fewer scopes than its connection: its approvals, jobs and answered
         requests never run under the profile of the connection's wider scopes."""
