@@ -6,7 +6,8 @@
 * ``slack``: a Slack incoming webhook message, ``{"text": ...}`` in Slack's mrkdwn (``&``, ``<`` and ``>``
   escaped as Slack requires).
 * ``teams``: a Microsoft Teams Workflows webhook message: ``{"type": "message", "attachments": [an Adaptive
-  Card]}``.
+  Card]}``. Adaptive Cards render Markdown links in text and has no escape for them, so a record's values
+  never form one (a zero-width space parts ``](``): a contact named ``[Pay here](https://…)`` shows as text.
 """
 import hashlib
 import hmac
@@ -63,9 +64,15 @@ def slack_body(payload):
     return json.dumps({"text": text}).encode()
 
 
+def _teams_text(text):
+    return text.replace("](", "]\u200b(")
+
+
 def teams_body(payload):
     """A Teams Workflows webhook message (bytes) holding an Adaptive Card with a title and a fact set."""
     headline, fields = _lines(payload)
+    headline = _teams_text(headline)
+    fields = [(_teams_text(name), _teams_text(value)) for name, value in fields]
     body = [{"type": "TextBlock", "text": headline, "weight": "Bolder", "size": "Medium", "wrap": True}]
     if fields:
         body.append({"type": "FactSet", "facts": [{"title": name, "value": value} for name, value in fields]})

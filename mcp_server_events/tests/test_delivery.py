@@ -109,19 +109,21 @@ class TestEventDelivery(EventsCase):
                        target={"kind": "slack", "url": self.receiver.url.replace("/hook", "/slack")})
         self.subscribe(self.secret_full, events=["write"], fields=["city"],
                        target={"kind": "teams", "url": self.receiver.url.replace("/hook", "/teams")})
-        self.acme.write({"city": "Namur <&>"})
+        self.acme.write({"city": "Namur <&> [pay here](https://pay.example)"})
         self.assertEqual(self.deliver(), 2)
         by_path = {request["path"]: request for request in self.receiver.requests}
         self.assertNotIn("X-Signature", by_path["/slack"]["headers"])
         self.assertEqual(self.body(by_path["/slack"]), {
-            "text": "*Contact Acme Corp updated*\n• city: Namur &lt;&amp;&gt;"})
+            "text": "*Contact Acme Corp updated*\n• city: Namur &lt;&amp;&gt; [pay here](https://pay.example)"})
         teams = self.body(by_path["/teams"])
         self.assertEqual(teams["type"], "message")
         [attachment] = teams["attachments"]
         self.assertEqual(attachment["contentType"], "application/vnd.microsoft.card.adaptive")
         card = attachment["content"]
         self.assertEqual((card["type"], card["body"][0]["text"]), ("AdaptiveCard", "Contact Acme Corp updated"))
-        self.assertEqual(card["body"][1]["facts"], [{"title": "city", "value": "Namur <&>"}])
+        # A value never becomes a Markdown link in the card: "](" is parted by a zero-width space.
+        self.assertEqual(card["body"][1]["facts"], [
+            {"title": "city", "value": "Namur <&> [pay here]\u200b(https://pay.example)"}])
 
     def test_private_receiver_refused_at_delivery_when_no_longer_allowed(self):
         answer = self.webhook(events=["write"])
