@@ -6,31 +6,16 @@ from odoo.tests import tagged
 
 from ..lib.tasks import EXTENSION_ID
 from .common import McpCase
-
-MODERN = "2026-07-28"
-TASK_METHODS = ("tasks/get", "tasks/update", "tasks/cancel")
+from .tasks_common import TASK_METHODS, TasksMixin
 
 
 @tagged("post_install", "-at_install")
-class TestTasks(McpCase):
+class TestTasks(TasksMixin, McpCase):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.partner"].create([{"name": "Task partner %s" % i} for i in range(3)])
-
-    def modern(self, secret, method, params=None, tasks=True):
-        """The decoded JSON-RPC answer of one stateless request, declaring the extension or not."""
-        capabilities = {"extensions": {EXTENSION_ID: {}}} if tasks else {}
-        params = dict(params or {}, _meta={"io.modelcontextprotocol/protocolVersion": MODERN,
-                                           "io.modelcontextprotocol/clientCapabilities": capabilities,
-                                           "io.modelcontextprotocol/clientInfo": {"name": "tests", "version": "1"}})
-        headers = {"MCP-Protocol-Version": MODERN, "Mcp-Method": method}
-        if method == "tools/call":
-            headers["Mcp-Name"] = params["name"]
-        elif method in TASK_METHODS:
-            headers["Mcp-Name"] = params["taskId"]
-        return self.http("POST", secret, self.message(method, params), headers).json()
 
     def start_export(self, secret=None, tasks=True):
         return self.modern(secret or self.secret_full, "tools/call", {"name": "export_records", "arguments": {
@@ -38,10 +23,8 @@ class TestTasks(McpCase):
             "format": "csv"}}, tasks=tasks)
 
     def task(self, secret, task_id):
+        """The whole tasks/get answer (its error too)."""
         return self.modern(secret, "tasks/get", {"taskId": task_id})
-
-    def job_of(self, task_id):
-        return self.env["mcp.job"].sudo().search([("task_id", "=", task_id)])
 
     def test_the_extension_is_advertised_in_the_modern_era(self):
         answer = self.modern(self.secret_full, "server/discover")["result"]
