@@ -22,7 +22,8 @@ EVENT_VERBS = {"create": "created", "write": "updated", "unlink": "deleted"}
 
 def webhook_body(event_id, payload):
     """The JSON body (bytes) of a webhook delivery: ``{"event_id", "event", "model", "id", "fields",
-    "changed", "timestamp", "subscription_id"}``, keys sorted."""
+    "changed", "timestamp", "subscription_id"}``, keys sorted; a summary of a bulk change adds
+    ``"truncated": true``, ``"more_count"`` and ``"more_ids"``."""
     return json.dumps(dict(payload, event_id=event_id), sort_keys=True, separators=(",", ":"),
                       default=str).encode()
 
@@ -45,6 +46,8 @@ def _short(value):
 def _lines(payload):
     """``(headline, [(field label, value)])`` of an event, in plain text."""
     label = payload.get("fields", {}).get("display_name") or "#%s" % payload["id"]
+    if payload.get("truncated"):  # a summary of a bulk change: no values, a count
+        label = "(%s more records)" % payload.get("more_count", 0)
     headline = "%s %s %s" % (payload.get("model_description") or payload["model"], label,
                              EVENT_VERBS.get(payload["event"], payload["event"]))
     return headline, [(name, _short(value)) for name, value in sorted(payload.get("fields", {}).items())

@@ -1,6 +1,7 @@
 from . import mcp_event_subscription
 from . import mcp_event_subscription_automation
 from . import mcp_event
+from . import mcp_event_cap
 from . import mcp_event_visibility
 from . import mcp_event_delivery
 from . import base_automation

@@ -3,14 +3,17 @@
 Captured by the subscription's automation rule in the transaction of the change (:meth:`_capture`): the
 record is read *as the subscription's user*, within the access profile the credential has now: records
 outside the profile's domain or the user's record rules give no event, and only fields the profile and the
-user may read are kept. An update that changed none of those fields gives no event.
+user may read are kept. An update that changed none of those fields gives no event. When the profile (or the
+user's rights) no longer allows the subscription's model, filter or chosen fields at all, the subscription is
+paused and its owner told (``mcp.event.subscription._pause_out_of_profile``) rather than silently capturing
+nothing.
 
 An event of a feed is ``done`` at once and read back with ``get_events``; the others are jobs of the shared
 runner (``mcp.job.mixin``, ``mcp_event_delivery.py``). The row id is the feed cursor.
 """
 import json
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.addons.mcp_server.lib.job_watch import JOB_CHANNEL
 from odoo.addons.mcp_server.lib.jsonrpc import AccessDeniedByPolicy, ToolError
 from odoo.addons.mcp_server.services import RecordAccess
@@ -49,7 +52,9 @@ class McpEvent(models.Model):
     @api.model
     def _capture(self, subscription, event, ids, old_values):
         """Queue the events of ``subscription`` for the records ``ids`` (an ``event`` among create, write,
-        unlink; ``old_values``: ``{id: {field: value before the write}}``). Returns the events created."""
+        unlink; ``old_values``: ``{id: {field: value before the write}}``). Returns the events created or updated
+        (beyond ``MAX_EVENTS_PER_TRANSACTION``, one summary: ``mcp_event_cap.py``). When the key's access no
+        longer allows the subscription's model, filter or fields, the subscription is paused instead."""
         subscription = subscription.sudo()
         if subscription.state != "active":
             return self.browse()
@@ -58,15 +63,33 @@ class McpEvent(models.Model):
         if not Http._mcp_credential_active(self.env, credential):
             return self.browse()  # the delivery cron stops the subscription; nothing leaves meanwhile
         policy = self.env["mcp.access.policy"]._load(Http._mcp_current_profile_id(self.env, credential))
-        payloads = self._read_payloads(subscription, policy, event, ids, old_values)
+        try:
+            Model, domain = self._subscription_scope(subscription, policy)
+        except ToolError as exc:  # AccessDeniedByPolicy included: the profile refuses what was subscribed
+            subscription._pause_out_of_profile(exc.message)
+            return self.browse()
+        matches = self._matches(subscription, policy, Model, domain, event, ids, old_values)
+        if not matches:
+            return self.browse()
+        room = self._capture_room(subscription)
+        events = self._queue(subscription, self._read_payloads(subscription, policy, Model, event, matches[:room]))
+        if len(matches) > room:
+            events |= self._summarize(subscription, Model, event, matches[room:])
+        return events
+
+    @api.model
+    def _queue(self, subscription, payloads):
+        """Create the events of ``payloads``: done at once for a feed (whose listeners are told on commit),
+        queued jobs for the other targets."""
         if not payloads:
             return self.browse()
         feed = subscription.target_kind == "feed"
         if feed:  # listening streams (subscriptions/listen) learn of it when the change commits
             self.env.cr.execute(SQL("SELECT pg_notify(%s, %s)", JOB_CHANNEL,
                                     feed_payload(subscription.credential_ref)))
-        vals = [{"subscription_id": subscription.id, "user_id": subscription.user_id.id, "event": event,
+        vals = [{"subscription_id": subscription.id, "user_id": subscription.user_id.id, "event": payload["event"],
                  "res_model": subscription.model_name, "res_id": payload["id"],
+                 "more_count": payload.get("more_count", 0),
                  "payload": json.dumps(payload, default=str), "state": "done" if feed else "queued"}
                 for payload in payloads]
         return self.create(vals) if feed else self._enqueue_job(vals)
@@ -93,34 +116,52 @@ class McpEvent(models.Model):
         return self.env(user=user.id, su=False, context={"lang": user.lang, "tz": user.tz, "active_test": False})
 
     @api.model
-    def _read_payloads(self, subscription, policy, event, ids, old_values):
-        """The payloads of the records among ``ids`` the subscriber may read, with the fields it may read."""
+    def _subscription_scope(self, subscription, policy):
+        """``(model as the subscription's user, its secured domain)`` under the key's access as it is now; raises
+        ``ToolError`` (``AccessDeniedByPolicy``) when the profile or the user's rights refuse the subscription's
+        model, filter or chosen fields."""
         reader = self._reader(subscription)
+        Model = policy.check_model(reader, subscription.model_name, "read")
         try:
-            Model = policy.check_model(reader, subscription.model_name, "read")
-            # The rule's filter ran as superuser: the subscription's domain decides again, checked against the
-            # profile as it is now and searched as the user (related records out of reach match nothing).
-            domain = policy.secure_domain(Model, subscription._domain_list())
-            records = Model.search(expression.AND([[("id", "in", list(ids))], domain]))
-        except (AccessDeniedByPolicy, ToolError, AccessError):
-            return []
+            Model.check_access("read")
+        except AccessError:
+            raise AccessDeniedByPolicy(_("%(user)s may no longer read %(model)s.", user=reader.user.name,
+                                         model=Model._description)) from None
+        # The rule's filter ran as superuser: the subscription's domain decides again, checked against the
+        # profile as it is now and searched as the user (related records out of reach match nothing).
+        domain = policy.secure_domain(Model, subscription._domain_list())
+        if subscription._fields_list():
+            policy.check_field_names(Model, subscription._fields_list(), "read")
+        return Model, domain
+
+    @api.model
+    def _matches(self, subscription, policy, Model, domain, event, ids, old_values):
+        """``[(record, names of the fields to send)]``: the records among ``ids`` matching the subscription, as
+        its user; an update is left out when none of the fields the key may read (and chose) changed."""
+        records = Model.search(expression.AND([[("id", "in", list(ids))], domain]))
         readable = {name for name in policy.readable_field_names(Model) if name != "id"}
-        wanted = [name for name in subscription._fields_list() if name in readable]
-        access = RecordAccess(reader, policy)
-        if not subscription._fields_list():
-            wanted = [name for name in access.default_field_names(Model) if name in readable]
+        chosen = subscription._fields_list()
+        wanted = chosen or RecordAccess(Model.env, policy).default_field_names(Model)
+        wanted = [name for name in wanted if name in readable]
+        if event != "write":
+            return [(record, wanted) for record in records]
+        matches = []
+        for record in records:
+            names = self._changed_fields(record, old_values.get(record.id, {}), readable, set(chosen))
+            if names:
+                matches.append((record, names))
+        return matches
+
+    @api.model
+    def _read_payloads(self, subscription, policy, Model, event, matches):
+        """The payloads of ``matches`` (``[(record, field names)]``), read as the subscriber."""
+        access = RecordAccess(Model.env, policy)
+        label = LABEL_FIELD in policy.readable_field_names(Model)
         now = fields.Datetime.now().isoformat() + "Z"
         payloads = []
-        for record in records:
-            if event == "write":
-                names = self._changed_fields(record, old_values.get(record.id, {}), readable,
-                                             set(subscription._fields_list()))
-                if not names:
-                    continue
-            else:
-                names = wanted
-            label = [LABEL_FIELD] if LABEL_FIELD in readable and LABEL_FIELD not in names else []
-            rows, _failed = access.read(record, ["id", *names, *label])
+        for record, names in matches:
+            extra = [LABEL_FIELD] if label and LABEL_FIELD not in names else []
+            rows, _failed = access.read(record, ["id", *names, *extra])
             values = {name: value for name, value in rows[0].items() if name != "id"} if rows else {}
             payloads.append({
                 "event": event, "model": Model._name, "model_description": Model._description, "id": record.id,

@@ -5,8 +5,9 @@ jobs and approvals use) and acts as that credential's user within its access pro
 happens*. Its automation rules (``base.automation``, one per event kind, see
 ``mcp_event_subscription_automation.py``) enqueue events; the job runner delivers them (``mcp.event``).
 
-States: ``active``; ``paused`` (by an administrator, or after a delivery failed for good: the owner gets an
-activity); ``stopped`` (the credential was revoked or expired: nothing is captured or delivered any more).
+States: ``active``; ``paused`` (by an administrator, after a delivery failed for good, or when the key's
+access no longer allows its model, filter or fields at capture time: the owner gets an activity);
+``stopped`` (the credential was revoked or expired: nothing is captured or delivered any more).
 """
 import json
 import secrets
@@ -132,17 +133,31 @@ class McpEventSubscription(models.Model):
 
     def _pause_after_failure(self, message):
         """A delivery failed for good: pause, and tell the owner with an activity on the subscription."""
+        self._pause_and_notify(
+            _("Delivery failed: %s", message),
+            _("Events could not be delivered to %(host)s: %(error)s Fix the receiver, then resume the "
+              "subscription (or ask an administrator to).", host=self.sudo().target_host or "-", error=message))
+
+    def _pause_out_of_profile(self, refusal):
+        """The key's access profile (or its user's rights) no longer allows the subscription's model, filter
+        or fields (``refusal``: the denial's message): pause, and tell the owner once, in the owner's language."""
+        self = self.with_context(lang=self.user_id.lang or self.env.lang)  # _() reads self.env.lang
+        self._pause_and_notify(
+            _("The key's access no longer allows this subscription: %s", refusal),
+            _("Nothing is captured any more: %s Subscribe again within what the key may read, or have its "
+              "access profile widened, then resume the subscription.", refusal))
+
+    def _pause_and_notify(self, reason, note):
+        """Pause an active subscription with ``reason`` and give its owner one activity saying ``note``; a
+        subscription that is not active is left as it is (no second activity)."""
         self.ensure_one()
         subscription = self.sudo()
         if subscription.state != "active":
             return
-        subscription.action_pause(_("Delivery failed: %s", message))
+        subscription.action_pause(reason)
         subscription.activity_schedule(
             "mail.mail_activity_data_todo", user_id=subscription.user_id.id,
-            summary=_("Event subscription paused: %s", subscription.name),
-            note=_("Events could not be delivered to %(host)s: %(error)s Fix the receiver, then resume the "
-                   "subscription (or ask an administrator to).", host=subscription.target_host or "-",
-                   error=message))
+            summary=_("Event subscription paused: %s", subscription.name), note=note)
 
     def action_view_events(self):
         self.ensure_one()

@@ -4,7 +4,7 @@ An event was read as the subscriber when it was captured; the key's access may h
 profile, a field or a record domain less, the key revoked, the user archived). So the feed and each delivery
 take the payload through the profile as it is *then*: nothing when the credential can no longer act or may no
 longer read the model or a record still in the database outside its reach; else only the fields it may still
-read (``fields`` and ``changed``).
+read (``fields`` and ``changed``); a summary of a bulk change keeps only the ids the key may still read.
 """
 import json
 
@@ -32,9 +32,10 @@ class McpEventVisibility(models.Model):
             return dict.fromkeys(self.ids)
         policy = self.env["mcp.access.policy"]._load(Http._mcp_current_profile_id(self.env, credential))
         reader = self._reader(subscription)
+        payloads = {event.id: json.loads(event.payload or "{}") for event in self}
+        res_ids = set(self.mapped("res_id")).union(*(payload.get("more_ids") or [] for payload in payloads.values()))
         try:
             Model = policy.check_model(reader, subscription.model_name, "read")
-            res_ids = set(self.mapped("res_id"))
             in_reach = set(Model.search(expression.AND([[("id", "in", list(res_ids))],
                                                         policy.record_domain(Model._name)])).ids)
             readable = set(policy.readable_field_names(Model))
@@ -44,10 +45,14 @@ class McpEventVisibility(models.Model):
         existing = set(Model.sudo().with_context(active_test=False).browse(list(res_ids)).exists().ids)
         visible = {}
         for event in self:
-            if event.res_id in existing and event.res_id not in in_reach:
+            payload = payloads[event.id]
+            if payload.get("truncated"):  # a summary (mcp_event_cap.py): its listed ids decide
+                payload = self._visible_summary(payload, existing, in_reach)
+            elif event.res_id in existing and event.res_id not in in_reach:
+                payload = None
+            if payload is None:
                 visible[event.id] = None
                 continue
-            payload = json.loads(event.payload or "{}")
             payload["fields"] = {name: value for name, value in (payload.get("fields") or {}).items()
                                  if name in readable}
             payload["changed"] = [name for name in payload.get("changed") or [] if name in readable]

@@ -14,7 +14,10 @@ EVENTS_OUTPUT = {"type": "object", "properties": {
     "events": {"type": "array", "items": {"type": "object", "properties": {
         "cursor": {"type": "string"}, "subscription_id": {"type": "integer"}, "event": {"type": "string"},
         "model": {"type": "string"}, "id": {"type": "integer"}, "fields": {"type": "object"},
-        "changed": {"type": "array", "items": {"type": "string"}}, "timestamp": {"type": "string"}}}},
+        "changed": {"type": "array", "items": {"type": "string"}}, "timestamp": {"type": "string"},
+        "truncated": {"type": "boolean", "description": "A summary of a bulk change: more_count more records "
+                                                        "matched, their values are not sent."},
+        "more_count": {"type": "integer"}, "more_ids": {"type": "array", "items": {"type": "integer"}}}}},
     "next_cursor": {"type": "string"}, "has_more": {"type": "boolean"}},
     "required": ["events", "next_cursor", "has_more"]}
 
@@ -22,6 +25,9 @@ EVENTS_OUTPUT = {"type": "object", "properties": {
 def event_answer(event, payload):
     """One ``mcp.event`` (read as superuser: bookkeeping of the caller's own subscription) with its ``payload``
     as the key may read it now, as get_events answers it."""
-    return {"cursor": str(event.id), "subscription_id": event.subscription_id.id, "event": event.event,
-            "model": event.res_model, "id": event.res_id, "fields": payload.get("fields", {}),
-            "changed": payload.get("changed", []), "timestamp": payload.get("timestamp", "")}
+    answer = {"cursor": str(event.id), "subscription_id": event.subscription_id.id, "event": event.event,
+              "model": event.res_model, "id": event.res_id, "fields": payload.get("fields", {}),
+              "changed": payload.get("changed", []), "timestamp": payload.get("timestamp", "")}
+    if payload.get("truncated"):
+        answer.update(truncated=True, more_count=payload["more_count"], more_ids=payload.get("more_ids", []))
+    return answer
