@@ -148,6 +148,63 @@ async def test_bar_click_lists_its_records_through_the_host(sales):
         assert browser.problems == []
 
 
+@pytest.fixture(scope="module")
+def brussels(sales):
+    """A seller in Brussels (UTC+1 in winter) and two orders half an hour either side of their midnight between
+    January and February: both fall on 31 January in UTC."""
+    group = odoo_rpc("ir.model.data", "search_read", [["module", "=", "sales_team"],
+                                                       ["name", "=", "group_sale_salesman_all_leads"]],
+                     fields=["res_id"])[0]["res_id"]
+    login = "brussels-%s" % TAG
+    odoo_rpc("res.users", "create", {"name": "Brussels (%s)" % TAG, "login": login, "tz": "Europe/Brussels",
+                                     "groups_id": [[4, group]]})
+    reference = "night %s" % TAG
+    orders = {}
+    for local, utc in (("2025-01-31 23:30", "2025-01-31 22:30:00"), ("2025-02-01 00:30", "2025-01-31 23:30:00")):
+        order = odoo_rpc("sale.order", "create", [{"partner_id": sales["partners"]["Alpha"],
+                                                   "client_order_ref": reference}])[0]
+        odoo_rpc("sale.order", "write", [order], {"date_order": utc})
+        orders[local[:10]] = order
+    return {"secret": create_key("brussels", login=login, grants=["sale.order:read"]), "orders": orders,
+            "domain": [["client_order_ref", "=", reference]]}
+
+
+@pytest.mark.parametrize("granularity", ["day", "month"])
+async def test_drill_down_of_a_datetime_bucket_follows_the_users_time_zone(brussels, granularity):
+    spec = "date_order:%s" % granularity
+    arguments = {"model": "sale.order", "domain": brussels["domain"], "groupby": [spec]}
+    # The bucket each order falls in, in Brussels: 23:30 on 31 January, 00:30 on 1 February.
+    expected = {"2025-01-31" if granularity == "day" else "2025-01-01": brussels["orders"]["2025-01-31"],
+                "2025-02-01": brussels["orders"]["2025-02-01"]}
+    bounds = {"2025-01-31": ("2025-01-30 23:00:00", "2025-01-31 23:00:00"),
+              "2025-01-01": ("2024-12-31 23:00:00", "2025-01-31 23:00:00"),
+              "2025-02-01": ("2025-01-31 23:00:00", "2025-02-01 23:00:00" if granularity == "day"
+                             else "2025-02-28 23:00:00")}
+    async with AppsHost(brussels["secret"]) as host, foreign_site(HARNESS) as site, \
+            chromium(viewport=dict(SIZE, height=1000)) as browser:
+        browser.harness_url = site
+        result = await host.call("aggregate", arguments)
+        data = result["structuredContent"]
+        assert (data["timezone"], data["datetime_fields"]) == ("Europe/Brussels", ["date_order"])
+        assert [group[spec] for group in data["groups"]] == sorted(expected)
+        frame = await open_view(browser, host, "ui://odoo/chart", "aggregate", arguments, result)
+        await chart_state(frame)
+        for index, group in enumerate(data["groups"]):
+            point = await frame.evaluate("""(index) => {
+                const element = Chart.getChart(document.querySelector('canvas')).getDatasetMeta(0).data[index];
+                return {x: element.x, y: (element.y + element.base) / 2};
+            }""", index)
+            await frame.locator("canvas").first.click(position=point)
+            await browser.page.wait_for_function("(n) => window.harness.answers.length === n", arg=index + 1)
+            call = (await browser.page.evaluate("window.harness.calls"))[index]
+            start, end = bounds[group[spec]]
+            assert call["arguments"]["domain"] == [*brussels["domain"], ["date_order", ">=", start],
+                                                   ["date_order", "<", end]]
+            answer = (await browser.page.evaluate("window.harness.answers"))[index]["result"]["structuredContent"]
+            assert [record["id"] for record in answer["records"]] == [expected[group[spec]]], group
+        assert browser.problems == []
+
+
 async def test_dark_host_theme_is_followed(sales):
     arguments = CHARTS["timeseries"]
     async with AppsHost(sales["secret"]) as host, foreign_site(HARNESS) as site, chromium(viewport=SIZE) as browser:

@@ -6,6 +6,7 @@ shape their answers. Time-based tools (time series, period comparison, cohorts):
 import itertools
 
 from odoo import _, api, models
+from odoo.models import READ_GROUP_TIME_GRANULARITY
 
 from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
 from ..lib.tool_schema import Lenient, json_array_schema
@@ -26,10 +27,16 @@ MEASURE = {"type": "string", "description": "e.g. 'amount_total:sum' (default '_
 # What currency and timezone mean is said once, in the server instructions (mcp.server._instructions).
 CURRENCY_OUTPUT = {"type": ["string", "null"]}
 TIMEZONE_OUTPUT = {"type": "string"}
+# Why a group's many2one value is an id alone (the key may not read that model's names).
+NOTICE_OUTPUT = {"type": "string"}
+DATETIME_FIELDS_OUTPUT = {"type": "array", "items": {"type": "string"},
+                          "description": "Datetime fields grouped by day/week/month...: their buckets start at "
+                                         "midnight in timezone."}
 GROUPS_OUTPUT = {
     "type": "object",
     "properties": {"model": {"type": "string"}, "groups": {"type": "array", "items": {"type": "object"}},
-                   "count": {"type": "integer"}, "currency": CURRENCY_OUTPUT, "timezone": TIMEZONE_OUTPUT},
+                   "count": {"type": "integer"}, "currency": CURRENCY_OUTPUT, "timezone": TIMEZONE_OUTPUT,
+                   "datetime_fields": DATETIME_FIELDS_OUTPUT, "notice": NOTICE_OUTPUT},
     "required": ["model", "groups", "count"],
 }
 
@@ -45,11 +52,27 @@ class McpToolsAnalytics(models.AbstractModel):
         return self._analytics(call.policy), model, call.policy.secure_domain(model, args.get("domain"))
 
     @api.model
-    def _groups_result(self, analytics, model, measures, groups):
+    def _groups_result(self, analytics, model, measures, groupby, groups):
         """The answer of a tool listing ``groups`` (GROUPS_OUTPUT): the groups, their count, their currency
         (None when the measures are not amounts or hold several currencies) and the user's time zone."""
-        return {"model": model._name, "groups": groups, "count": len(groups),
-                "currency": analytics.currency_of(model, measures, groups), "timezone": user_tz(model.env).zone}
+        result = {"model": model._name, "groups": groups, "count": len(groups),
+                  "currency": analytics.currency_of(model, measures, groups), "timezone": user_tz(model.env).zone}
+        return self._group_facts(result, model, groupby, groups)
+
+    @api.model
+    def _group_facts(self, result, model, groupby, rows):
+        """``result`` with what its group values do not say themselves: ``datetime_fields`` (the datetime
+        fields of ``groupby`` bucketed by day/week/month/quarter/year, whose buckets are days of
+        ``timezone``, not UTC) and ``notice`` (the models whose names ``rows``' many2one values withhold)."""
+        datetimes = sorted({spec.split(":")[0] for spec in groupby
+                            if spec.split(":")[-1] in READ_GROUP_TIME_GRANULARITY
+                            and model._fields[spec.split(":")[0]].type == "datetime"})
+        if datetimes:
+            result["datetime_fields"] = datetimes
+        notice = self._unnamed_relations_notice(model, rows)
+        if notice:
+            result["notice"] = notice
+        return result
 
     @mcp_tool(
         "aggregate", "Aggregate records",
@@ -77,7 +100,7 @@ class McpToolsAnalytics(models.AbstractModel):
                                          "order of names it may not read.", field=hidden[0]))
         groups = analytics.grouped(model, domain, groupby, measures, having, order, args.get("limit"),
                                args.get("offset") or 0, split_currency=True)
-        return self._groups_result(analytics, model, measures, groups)
+        return self._groups_result(analytics, model, measures, groupby, groups)
 
     @mcp_tool(
         "top_n", "Top N",
@@ -100,7 +123,7 @@ class McpToolsAnalytics(models.AbstractModel):
                                split_currency=True)
         for rank, group in enumerate(groups, start=1):
             group["rank"] = rank
-        return self._groups_result(analytics, model, measures, groups)
+        return self._groups_result(analytics, model, measures, groupby, groups)
 
     @mcp_tool(
         "pivot", "Pivot table",
@@ -116,7 +139,7 @@ class McpToolsAnalytics(models.AbstractModel):
             "rows": {"type": "array", "items": {"type": "object"}}, "column_totals": {"type": "object"},
             "grand_total": {"type": ["number", "null"]}, "currency": CURRENCY_OUTPUT,
             "grand_totals": {"type": "object", "description": "Per currency, if several."},
-            "timezone": TIMEZONE_OUTPUT},
+            "timezone": TIMEZONE_OUTPUT, "datetime_fields": DATETIME_FIELDS_OUTPUT, "notice": NOTICE_OUTPUT},
          "required": ["model", "columns", "rows"]},
         operation="read", view="chart")
     def _tool_pivot(self, call, args):
@@ -141,8 +164,9 @@ class McpToolsAnalytics(models.AbstractModel):
             entry["total"] += value
             column_totals = totals.setdefault(group["currency"] if split else None, {})
             column_totals[column_key] = column_totals.get(column_key, 0) + value
-        result = {"model": model._name, "measure": measure, "columns": columns, "rows": list(table.values()),
-                  "currency": currency, "timezone": user_tz(model.env).zone}
+        result = self._group_facts({
+            "model": model._name, "measure": measure, "columns": columns, "rows": list(table.values()),
+            "currency": currency, "timezone": user_tz(model.env).zone}, model, [*rows, column], groups)
         if split:
             return dict(result, column_totals=totals, grand_total=None,
                         grand_totals={code: sum(values.values()) for code, values in totals.items()})
@@ -162,7 +186,8 @@ class McpToolsAnalytics(models.AbstractModel):
          "required": ["model", "stage_field"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "stages": {"type": "array"},
-            "overall_conversion_pct": {"type": ["number", "null"]}}, "required": ["model", "stages"]},
+            "overall_conversion_pct": {"type": ["number", "null"]}, "notice": NOTICE_OUTPUT},
+         "required": ["model", "stages"]},
         operation="read", view="chart")
     def _tool_funnel(self, call, args):
         analytics, model, domain = self._analytics_model(call, args)
@@ -198,4 +223,5 @@ class McpToolsAnalytics(models.AbstractModel):
                 if previous["reached"] else None
         overall = round(stages[-1]["reached"] * 100.0 / stages[0]["reached"], 2) \
             if stages and stages[0]["reached"] else None
-        return {"model": model._name, "stages": stages, "overall_conversion_pct": overall}
+        return self._group_facts({"model": model._name, "stages": stages, "overall_conversion_pct": overall},
+                                 model, groupby, groups)

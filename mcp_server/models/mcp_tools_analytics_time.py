@@ -8,7 +8,15 @@ from ..lib.jsonrpc import ToolError
 from ..services.analytics import MAX_GROUPS, group_key
 from ..services.periods import ONE_DAY, day_range_domain, first_weekday, unit_starts, units_between, user_tz
 from .mcp_tool_registry import mcp_tool
-from .mcp_tools_analytics import CURRENCY_OUTPUT, GROUPBY, MEASURE, MEASURES, TIMEZONE_OUTPUT
+from .mcp_tools_analytics import (
+    CURRENCY_OUTPUT,
+    DATETIME_FIELDS_OUTPUT,
+    GROUPBY,
+    MEASURE,
+    MEASURES,
+    NOTICE_OUTPUT,
+    TIMEZONE_OUTPUT,
+)
 from .mcp_tools_records import CONTEXT, DOMAIN, MODEL
 
 GRANULARITIES = ("day", "week", "month", "quarter", "year")
@@ -40,7 +48,8 @@ class McpToolsAnalyticsTime(models.AbstractModel):
             "model": {"type": "string"}, "measure": {"type": "string"}, "granularity": {"type": "string"},
             "series": {"type": "array", "items": {"type": "object"}}, "total": {"type": ["number", "null"]},
             "previous_total": {"type": ["number", "null"]}, "currency": CURRENCY_OUTPUT,
-            "totals_by_currency": {"type": "object"}, "timezone": TIMEZONE_OUTPUT},
+            "totals_by_currency": {"type": "object"}, "timezone": TIMEZONE_OUTPUT,
+            "datetime_fields": DATETIME_FIELDS_OUTPUT},
          "required": ["model", "series"]},
         operation="read", view="chart")
     def _tool_timeseries(self, call, args):
@@ -57,6 +66,7 @@ class McpToolsAnalyticsTime(models.AbstractModel):
         result = {"model": model._name, "measure": measure, "granularity": granularity, "series": series,
                   "currency": currency, "timezone": user_tz(model.env).zone}
         result.update(_series_totals(values))
+        self._group_facts(result, model, groupby, [])
         if args.get("compare_previous"):
             prev_start, prev_end = start - (end - start + ONE_DAY), start - ONE_DAY
             previous, _currency = self._period_values(analytics, model, domain, groupby[0], measure,
@@ -105,7 +115,8 @@ class McpToolsAnalyticsTime(models.AbstractModel):
          "required": ["model", "date_field", "period_a", "period_b"], "additionalProperties": False},
         {"type": "object", "properties": {
             "model": {"type": "string"}, "rows": {"type": "array", "items": {"type": "object"}},
-            "currency": CURRENCY_OUTPUT, "timezone": TIMEZONE_OUTPUT}, "required": ["model", "rows"]},
+            "currency": CURRENCY_OUTPUT, "timezone": TIMEZONE_OUTPUT, "notice": NOTICE_OUTPUT},
+         "required": ["model", "rows"]},
         operation="read", view="chart")
     def _tool_compare_periods(self, call, args):
         analytics, model, domain = self._analytics_model(call, args)
@@ -133,8 +144,10 @@ class McpToolsAnalyticsTime(models.AbstractModel):
                 values = row.setdefault(measure, {"a": 0, "b": 0})
                 values["delta"] = values["b"] - values["a"]
                 values["delta_pct"] = round(values["delta"] * 100.0 / values["a"], 2) if values["a"] else None
-        return {"model": model._name, "rows": list(rows.values()), "timezone": user_tz(model.env).zone,
-                "currency": analytics.currency_of(model, measures, [*results[0], *results[1]])}
+        return self._group_facts({
+            "model": model._name, "rows": list(rows.values()), "timezone": user_tz(model.env).zone,
+            "currency": analytics.currency_of(model, measures, [*results[0], *results[1]])},
+            model, groupby, [*results[0], *results[1]])
 
     @mcp_tool(
         "cohort", "Cohort analysis",

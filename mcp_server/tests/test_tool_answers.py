@@ -148,6 +148,34 @@ class TestToolAnswers(McpCase):
         self.assertIn("limit 100 is over the maximum of 30", page["notice"])
         self.assertIn("Values of res.company come as ids without names", page["notice"])
 
+    def test_analytics_say_which_group_names_are_withheld(self):
+        """res.country is not in the full profile: its groups come as ids, and each answer says why."""
+        self.partners("Withheld", 3, country_id=self.env.ref("base.be").id)
+        domain = [["name", "=like", "Withheld%"]]
+        calls = {
+            "aggregate": {"groupby": ["country_id"]},
+            "top_n": {"groupby": "country_id"},
+            "pivot": {"rows": ["country_id"], "columns": "create_date:day"},
+            "compare_periods": {"date_field": "create_date", "groupby": ["country_id"],
+                                "period_a": {"from": "2000-01-01", "to": "2000-12-31"},
+                                "period_b": {"from": "2001-01-01", "to": "2099-12-31"}},
+            "funnel": {"stage_field": "country_id"},
+        }
+        catalog = self.env["mcp.tool.registry"]._catalog()
+        for tool, arguments in calls.items():
+            text, structured = self.text_of(self.secret_full, tool, dict(arguments, model="res.partner",
+                                                                          domain=domain))
+            Draft202012Validator(catalog[tool].describe()["outputSchema"]).validate(structured)
+            self.assertIn("Values of res.country come as ids without names", structured.get("notice", ""), tool)
+            self.assertIn("Values of res.country come as ids without names", text, tool)
+            self.assertNotIn("Belgium", text, tool)
+        # Names the key may read: no notice. A datetime bucketed by day is said to follow the user's zone.
+        _text, structured = self.text_of(self.secret_full, "aggregate", {
+            "model": "res.partner", "domain": domain, "groupby": ["parent_id", "create_date:day"]})
+        Draft202012Validator(catalog["aggregate"].describe()["outputSchema"]).validate(structured)
+        self.assertNotIn("notice", structured)
+        self.assertEqual(structured["datetime_fields"], ["create_date"])
+
     # ------------------------------------------------------------------
     # Table format and framing
     # ------------------------------------------------------------------

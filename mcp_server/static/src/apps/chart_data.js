@@ -29,16 +29,46 @@
         return date.toISOString().slice(0, 10);
     }
 
-    /* Domain conditions selecting the records of one group value of `spec` ("field" or "field:month"). */
-    function conditions(spec, value) {
+    /* The offset of `zone` (an IANA name) from UTC at the instant `time`, both in milliseconds. */
+    function zoneOffset(time, zone) {
+        var parts = {};
+        new Intl.DateTimeFormat("en-US", {timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit",
+            day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit"})
+            .formatToParts(new Date(time)).forEach(function (part) { parts[part.type] = part.value; });
+        return Date.UTC(+parts.year, parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - time;
+    }
+
+    /* Midnight at the start of `day` ("YYYY-MM-DD") in `zone`, as Odoo's UTC datetime text "YYYY-MM-DD HH:MM:SS";
+     * the day itself when the zone is unknown to the browser. */
+    function midnight(day, zone) {
+        var wall = Date.parse(day + "T00:00:00Z");
+        try {
+            // The offset near that instant may differ from the offset at it on the day the clocks change: of
+            // both, the first instant whose wall time is that day (the database's day of a datetime).
+            var first = wall - zoneOffset(wall, zone);
+            var starts = [first, wall - zoneOffset(first, zone)].filter(function (time) {
+                return time + zoneOffset(time, zone) >= wall;
+            });
+            var time = starts.length ? Math.min.apply(null, starts) : first;
+            return new Date(time).toISOString().slice(0, 19).replace("T", " ");
+        } catch (error) {
+            return day;
+        }
+    }
+
+    /* Domain conditions selecting the records of one group value of `spec` ("field" or "field:month").
+     * `zone`: the answer's timezone when the field is a datetime (the answer's datetime_fields): the tool's
+     * buckets are days of that zone, so the bounds are its midnights in UTC, the way Odoo compares datetimes. */
+    function conditions(spec, value, zone) {
         var parts = String(spec).split(":");
         if (Array.isArray(value)) {
             return null;
         }
         if (parts[1] && typeof value === "string") {
-            // Day bounds: on a datetime field Odoo reads them as UTC, while the tool's buckets are days of the
-            // user's time zone (records within that offset of a bound may fall on the other side).
-            return [[parts[0], ">=", value.slice(0, 10)], [parts[0], "<", nextStart(value, parts[1])]];
+            var start = value.slice(0, 10);
+            var end = nextStart(start, parts[1]);
+            return zone ? [[parts[0], ">=", midnight(start, zone)], [parts[0], "<", midnight(end, zone)]] :
+                [[parts[0], ">=", start], [parts[0], "<", end]];
         }
         if (value && typeof value === "object") {
             return [[parts[0], "=", value.id]];
@@ -46,10 +76,16 @@
         return [[parts[0], "=", value === null || value === undefined ? false : value]];
     }
 
-    function allConditions(specs, values) {
+    /* The time zone of `spec`'s buckets when its field is a datetime, else null (dates have no zone). */
+    function zoneOf(data, spec) {
+        var datetimes = data.datetime_fields || [];
+        return datetimes.indexOf(String(spec).split(":")[0]) >= 0 ? data.timezone || "UTC" : null;
+    }
+
+    function allConditions(specs, values, data) {
         var domain = [];
         for (var i = 0; i < specs.length; i++) {
-            var part = conditions(specs[i], values[i]);
+            var part = conditions(specs[i], values[i], zoneOf(data, specs[i]));
             if (!part) {
                 return null;
             }
@@ -82,7 +118,7 @@
         var spec = args.date_field ? args.date_field + ":" + (data.granularity || args.granularity) : null;
         return [{title: V.fieldTitle(data.measure || "__count") + " by " + (data.granularity || "period"),
                  chart_type: labels.length > 31 ? "line" : "bar", labels: labels, datasets: datasets,
-                 drill: spec ? labels.map(function (day) { return conditions(spec, day); }) : null}];
+                 drill: spec ? labels.map(function (day) { return conditions(spec, day, zoneOf(data, spec)); }) : null}];
     }
 
     function groupSpecs(data, args, tool) {
@@ -111,7 +147,7 @@
             return group.currency && !data.currency ? text + " (" + group.currency + ")" : text;
         });
         var drill = rows.map(function (group) {
-            return allConditions(specs.groupby, specs.groupby.map(function (s) { return group[s]; }));
+            return allConditions(specs.groupby, specs.groupby.map(function (s) { return group[s]; }), data);
         });
         var by = specs.groupby.length ? " by " + specs.groupby.map(V.fieldTitle).join(", ") : "";
         // One chart per measure: a count and an amount do not share a scale.
@@ -143,10 +179,11 @@
                  (args.columns ? " and " + V.fieldTitle(args.columns) : ""),
                  chart_type: "bar", stacked: true, labels: labels, datasets: datasets,
                  drill: data.rows.map(function (row) {
-                     return allConditions(rowSpecs, rowSpecs.map(function (spec) { return row.row[spec]; }));
+                     return allConditions(rowSpecs, rowSpecs.map(function (spec) { return row.row[spec]; }),
+                                          data);
                  }),
                  columnDrill: args.columns ? columns.map(function (column) {
-                     return conditions(args.columns, column);
+                     return conditions(args.columns, column, zoneOf(data, args.columns));
                  }) : null}];
     }
 
@@ -211,5 +248,5 @@
         return data.rows ? comparePeriods(data, args) : [];
     }
 
-    window.McpChartData = {sections: sections, conditions: conditions};
+    window.McpChartData = {sections: sections, conditions: conditions, midnight: midnight};
 })();
