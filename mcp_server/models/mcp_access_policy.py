@@ -57,10 +57,13 @@ class AccessPolicy(DomainAndOrderRules):
         return RISK_LEVELS.index(risk) <= RISK_LEVELS.index(self.max_risk())
 
     def tool_allowed(self, spec):
-        """Whether the scope preset and the tool allowlist let the key use this tool."""
+        """Whether the scope preset and the tool allowlist let the key use this tool. A companion tool (one
+        following up what another starts, ``spec.companion_of``) goes with that tool, or is listed itself."""
         if not self.risk_allowed(spec.risk):
             return False
         tools = self.governance["tools"]
+        if spec.companion_of is not None:
+            return self.tool_allowed(spec.companion_of) or (tools is not None and spec.name in tools)
         return tools is None or spec.name in tools or spec.always_allowed
 
     def needs_confirmation(self, spec, risk=None):

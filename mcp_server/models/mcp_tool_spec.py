@@ -22,7 +22,8 @@ class ToolSpec:
 
     def __init__(self, name, title, description, input_schema, output_schema=None, risk="read",
                  operation=None, idempotent=False, open_world=False, background=False, call_risk=None, parts=None,
-                 frames_data=None, paging=None, always_allowed=False, icon_model=None, view=None):
+                 frames_data=None, paging=None, always_allowed=False, icon_model=None, view=None,
+                 companion_of=None):
         if risk not in RISK_LEVELS:
             raise ValueError("unknown risk level %r for tool %s" % (risk, name))
         self.name = name
@@ -61,6 +62,9 @@ class ToolSpec:
         self.paging = paging
         # Usable whatever the profile's tool allowlist (e.g. following one's own approval requests).
         self.always_allowed = always_allowed
+        # The ToolSpec of the tool this one follows up (get_events after subscribe_events): usable whenever that
+        # tool is, besides being listed in the allowlist itself.
+        self.companion_of = getattr(companion_of, "_mcp_tool", companion_of)
         # The one model the tool acts on, whose Odoo app icon the tool shows (None: its addon's icon).
         self.icon_model = icon_model
         # The MCP Apps view (``lib/app_views.VIEWS``) that renders the tool's result in clients that have them.
@@ -115,16 +119,17 @@ class ToolSpec:
 
 def mcp_tool(name, title, description, input_schema, output_schema=None, risk="read", operation=None,
              idempotent=False, open_world=False, background=False, call_risk=None, parts=None, frames_data=None,
-             paging=None, always_allowed=False, icon_model=None, view=None):
+             paging=None, always_allowed=False, icon_model=None, view=None, companion_of=None):
     """Mark a registry method ``_tool_x(self, call, arguments)`` as the MCP tool ``name``.
 
-    ``paging`` (``"offset"`` or ``"ids"``), ``always_allowed``, ``icon_model`` and ``view``: see ``ToolSpec``.
+    ``paging`` (``"offset"`` or ``"ids"``), ``always_allowed``, ``icon_model``, ``view`` and ``companion_of`` (the
+    method of the tool this one follows up, declared before it): see ``ToolSpec``.
 
     ``frames_data`` (default: read tools) frames the answer's text as data, see ``lib/answer_format``.
     """
     spec = ToolSpec(name, title, description, input_schema, output_schema, risk, operation, idempotent, open_world,
                     background, call_risk, parts, frames_data, paging=paging, always_allowed=always_allowed,
-                    icon_model=icon_model, view=view)
+                    icon_model=icon_model, view=view, companion_of=companion_of)
 
     def decorate(method):
         spec.method_name = method.__name__

@@ -131,7 +131,7 @@ class McpToolsEvents(models.AbstractModel):
         {"properties": {}, "additionalProperties": False},
         {"type": "object", "properties": {"subscriptions": {"type": "array", "items": SUBSCRIPTION_OUTPUT}},
          "required": ["subscriptions"]},
-        always_allowed=True)
+        companion_of=_tool_subscribe_events)
     def _tool_list_event_subscriptions(self, call, args):
         subscriptions = self._own_subscriptions(call)
         return {"subscriptions": [subscription._describe() for subscription in subscriptions]}
@@ -141,7 +141,7 @@ class McpToolsEvents(models.AbstractModel):
         "Remove one of this key's event subscriptions: nothing more is captured or sent, its events are deleted.",
         {"properties": {"id": ID}, "required": ["id"], "additionalProperties": False},
         {"type": "object", "properties": {"removed": {"type": "integer"}}, "required": ["removed"]},
-        risk="write", idempotent=True, always_allowed=True)
+        risk="write", idempotent=True, companion_of=_tool_subscribe_events)
     def _tool_unsubscribe_events(self, call, args):
         subscription = self._own_subscriptions(call, args["id"])
         self._check_change_rate(call)
@@ -161,7 +161,7 @@ class McpToolsEvents(models.AbstractModel):
             "subscription_id": ID,
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_EVENTS, "description": "Default 50."},
         }, "additionalProperties": False},
-        EVENTS_OUTPUT, always_allowed=True)
+        EVENTS_OUTPUT, companion_of=_tool_subscribe_events)
     def _tool_get_events(self, call, args):
         cursor = (args.get("since_cursor") or "0").strip()
         if not cursor.isdigit():

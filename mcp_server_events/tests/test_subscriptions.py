@@ -15,6 +15,21 @@ class TestEventSubscriptions(EventsCase):
             self.assertEqual(lint(listed[name]["inputSchema"], name), [], name)
             self.assertEqual(listed[name]["outputSchema"]["type"], "object")
 
+    def test_the_feed_tools_go_with_subscribe_events(self):
+        """list/unsubscribe/get_events follow subscribe_events through the scope preset and the tool allowlist."""
+        self.assertFalse(set(TOOLS) & self.tool_names(self.secret_read), "a read-only key cannot subscribe")
+        Tool = self.env["mcp.tool"]
+        self.profile_full.tool_ids = Tool.search([("name", "=", "search_read")])
+        self.env.registry.clear_cache()
+        self.assertFalse(set(TOOLS) & self.tool_names(self.secret_full))
+        self.tool_error(self.secret_full, "get_events", {}, "get_events", "allowlist")
+        self.profile_full.tool_ids = Tool.search([("name", "in", ["search_read", "subscribe_events"])])
+        self.env.registry.clear_cache()
+        self.assertLessEqual(set(TOOLS), self.tool_names(self.secret_full))
+        self.profile_full.tool_ids = Tool.search([("name", "in", ["search_read", "get_events"])])
+        self.env.registry.clear_cache()
+        self.assertEqual(set(TOOLS) & self.tool_names(self.secret_full), {"get_events"}, "listed on its own")
+
     def test_subscribe_list_unsubscribe(self):
         answer = self.subscribe(self.secret_full, events=["create", "write"], fields=["name", "city"],
                                 domain="[('is_company', '=', True)]", name="Companies")
