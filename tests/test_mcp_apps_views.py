@@ -148,6 +148,40 @@ async def test_bar_click_lists_its_records_through_the_host(sales):
         assert browser.problems == []
 
 
+async def test_date_grouped_without_granularity_drills_into_its_month(sales):
+    # "date_order" alone is grouped by month: the answer's groups are keyed "date_order:month".
+    arguments = orders(groupby=["date_order"])
+    async with AppsHost(sales["secret"]) as host, foreign_site(HARNESS) as site, \
+            chromium(viewport=dict(SIZE, height=1000)) as browser:
+        browser.harness_url = site
+        result = await host.call("aggregate", arguments)
+        groups = result["structuredContent"]["groups"]
+        assert [group["date_order:month"] for group in groups] == [month.isoformat() for month in MONTHS]
+        frame = await open_view(browser, host, "ui://odoo/chart", "aggregate", arguments, result)
+        await chart_state(frame)
+        labels = await frame.evaluate("() => Chart.getChart(document.querySelector('canvas')).data.labels")
+        assert labels == [month.isoformat() for month in MONTHS]
+        assert "Date order (month)" in await frame.inner_text("h1")
+        point = await frame.evaluate("""() => {
+            const element = Chart.getChart(document.querySelector('canvas')).getDatasetMeta(0).data[1];
+            return {x: element.x, y: (element.y + element.base) / 2};
+        }""")
+        await frame.locator("canvas").first.click(position=point)
+        await frame.wait_for_selector("#mcp-details table")
+        call = (await browser.page.evaluate("window.harness.calls"))[0]
+        assert call["arguments"]["domain"][0] == ["client_order_ref", "=", TAG]
+        assert [condition[:2] for condition in call["arguments"]["domain"][1:]] == [["date_order", ">="],
+                                                                                 ["date_order", "<"]]
+        after = datetime.date(MONTHS[1].year + MONTHS[1].month // 12, MONTHS[1].month % 12 + 1, 1)
+        expected = odoo_rpc("sale.order", "search", [["client_order_ref", "=", TAG],
+                                                     ["date_order", ">=", MONTHS[1].isoformat()],
+                                                     ["date_order", "<", after.isoformat()]])
+        assert len(expected) == sum(1 for order in ORDERS if order[1] == 1) == 2
+        answer = (await browser.page.evaluate("window.harness.answers"))[0]["result"]["structuredContent"]
+        assert sorted(record["id"] for record in answer["records"]) == sorted(expected)
+        assert browser.problems == []
+
+
 @pytest.fixture(scope="module")
 def brussels(sales):
     """A seller in Brussels (UTC+1 in winter) and two orders half an hour either side of their midnight between

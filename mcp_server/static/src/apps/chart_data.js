@@ -82,6 +82,31 @@
         return datetimes.indexOf(String(spec).split(":")[0]) >= 0 ? data.timezone || "UTC" : null;
     }
 
+    /* The key of `spec` in the answer's rows (`sample`, one of them): the server groups a date given without
+     * granularity by month, and its rows are keyed "date_order:month", not "date_order". */
+    function keyOf(spec, sample) {
+        spec = String(spec);
+        if (!sample || spec in sample || spec.indexOf(":") >= 0) {
+            return spec;
+        }
+        var keys = Object.keys(sample).filter(function (key) { return key.indexOf(spec + ":") === 0; });
+        return keys.length === 1 ? keys[0] : spec;
+    }
+
+    function keysOf(specs, sample) {
+        return specs.map(function (spec) { return keyOf(spec, sample); });
+    }
+
+    /* The spec of pivot's column: a date or datetime given without granularity is grouped by month (its column
+     * values are then the months' first days). */
+    function columnSpec(data, spec) {
+        if (String(spec).indexOf(":") >= 0 || !data.columns.length) {
+            return spec;
+        }
+        var dates = data.columns.every(function (c) { return typeof c === "string" && /^\d{4}-\d{2}-\d{2}$/.test(c); });
+        return dates || zoneOf(data, spec) ? spec + ":month" : spec;
+    }
+
     function allConditions(specs, values, data) {
         var domain = [];
         for (var i = 0; i < specs.length; i++) {
@@ -124,10 +149,11 @@
     function groupSpecs(data, args, tool) {
         var groups = data.groups || [];
         if (tool === "top_n" || (groups.length && groups[0].rank !== undefined)) {
-            return {groupby: args.groupby ? [args.groupby] : [], measures: [args.measure || "__count"]};
+            return {groupby: keysOf(args.groupby ? [args.groupby] : [], groups[0]),
+                    measures: [args.measure || "__count"]};
         }
         if (args.groupby || args.measures) {
-            return {groupby: args.groupby || [], measures: args.measures || ["__count"]};
+            return {groupby: keysOf(args.groupby || [], groups[0]), measures: args.measures || ["__count"]};
         }
         var sample = groups[0] || {};
         var keys = Object.keys(sample).filter(function (key) {
@@ -163,32 +189,34 @@
     }
 
     function pivot(data, args) {
-        var rowSpecs = args.rows || (data.rows.length ? Object.keys(data.rows[0].row) : []);
+        var sample = data.rows.length ? data.rows[0].row : null;
+        var rowSpecs = args.rows ? keysOf(args.rows, sample) : (sample ? Object.keys(sample) : []);
+        var column = args.columns ? columnSpec(data, args.columns) : null;
         var labels = data.rows.map(function (row) {
             return rowSpecs.map(function (spec) { return V.label(row.row[spec]); }).join(" / ");
         });
         // Date buckets come in the order groups were found: show them in time order.
         var columns = data.columns.every(function (c) { return typeof c === "string"; }) ?
             data.columns.slice().sort() : data.columns;
-        var datasets = columns.map(function (column) {
-            return series(V.label(column), data.rows.map(function (row) {
-                return row.values[String(column)] || 0;
+        var datasets = columns.map(function (value) {
+            return series(V.label(value), data.rows.map(function (row) {
+                return row.values[String(value)] || 0;
             }), data.currency);
         });
         return [{title: V.fieldTitle(data.measure) + " by " + rowSpecs.map(V.fieldTitle).join(", ") +
-                 (args.columns ? " and " + V.fieldTitle(args.columns) : ""),
+                 (column ? " and " + V.fieldTitle(column) : ""),
                  chart_type: "bar", stacked: true, labels: labels, datasets: datasets,
                  drill: data.rows.map(function (row) {
                      return allConditions(rowSpecs, rowSpecs.map(function (spec) { return row.row[spec]; }),
                                           data);
                  }),
-                 columnDrill: args.columns ? columns.map(function (column) {
-                     return conditions(args.columns, column, zoneOf(data, args.columns));
+                 columnDrill: column ? columns.map(function (value) {
+                     return conditions(column, value, zoneOf(data, column));
                  }) : null}];
     }
 
     function comparePeriods(data, args) {
-        var groupby = args.groupby || [];
+        var groupby = keysOf(args.groupby || [], data.rows[0]);
         var measure = (args.measures || ["__count"])[0];
         var labels = data.rows.map(function (row) {
             return groupby.map(function (spec) { return V.label(row[spec]); }).join(" / ") || "Total";
