@@ -239,6 +239,38 @@ async def test_drill_down_of_a_datetime_bucket_follows_the_users_time_zone(bruss
         assert browser.problems == []
 
 
+async def test_views_speak_the_users_language(sales):
+    french = odoo_rpc("res.lang", "search", [["code", "=", "fr_FR"]], context={"active_test": False})
+    odoo_rpc("res.lang", "write", french, {"active": True})
+    group = odoo_rpc("ir.model.data", "search_read", [["module", "=", "sales_team"],
+                                                       ["name", "=", "group_sale_salesman_all_leads"]],
+                     fields=["res_id"])[0]["res_id"]
+    login = "french-%s" % TAG
+    odoo_rpc("res.users", "create", {"name": "Française (%s)" % TAG, "login": login, "lang": "fr_FR",
+                                     "groups_id": [[4, group]]})
+    secret = create_key("french", login=login, grants=["sale.order:read", "res.partner:read"])
+    arguments = orders(groupby=["partner_id"])
+    async with AppsHost(secret) as host, foreign_site(HARNESS) as site, \
+            chromium(viewport=dict(SIZE, height=1000)) as browser:
+        browser.harness_url = site
+        result = await host.call("aggregate", arguments)
+        frame = await open_view(browser, host, "ui://odoo/chart", "aggregate", arguments, result)
+        await chart_state(frame)
+        assert await frame.evaluate("document.documentElement.lang") == "fr"
+        assert await frame.inner_text("h1") == "Nombre par Partner"
+        assert "Cliquez sur une barre ou un point pour lister ses enregistrements." in await frame.inner_text("main")
+        point = await frame.evaluate("""() => {
+            const element = Chart.getChart(document.querySelector('canvas')).getDatasetMeta(0).data[0];
+            return {x: element.x, y: (element.y + element.base) / 2};
+        }""")
+        await frame.locator("canvas").first.click(position=point)
+        await frame.wait_for_selector("#mcp-details table")
+        group = result["structuredContent"]["groups"][0]
+        assert await frame.inner_text("#mcp-details h2") == "%s : %s enregistrements" % (
+            group["partner_id"]["name"], group["__count"])
+        assert browser.problems == []
+
+
 async def test_dark_host_theme_is_followed(sales):
     arguments = CHARTS["timeseries"]
     async with AppsHost(sales["secret"]) as host, foreign_site(HARNESS) as site, chromium(viewport=SIZE) as browser:

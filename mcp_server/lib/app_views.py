@@ -4,7 +4,8 @@ A view is one self-contained HTML5 document (``text/html;profile=mcp-app``): its
 are inlined (Odoo's bundled Chart.js included, minified as Odoo's asset bundles are), it loads nothing
 from the network and says so twice: in ``_meta.ui.csp`` for the host (no domain declared) and in its
 own ``Content-Security-Policy``. Its script talks to the host over ``postMessage`` (``app_bridge.js``).
-The documents are built once per worker from the files below.
+The documents are built once per worker from the files below; the texts they show come in the user's
+language (``app_view_strings``) in a JSON data block, which runs no code and needs no hash.
 """
 import base64
 import functools
@@ -14,6 +15,8 @@ from rjsmin import jsmin
 
 from odoo.tools import file_open
 from odoo.tools.translate import LazyTranslate
+
+from .app_view_strings import data_block
 
 _lt = LazyTranslate(__name__)
 
@@ -49,9 +52,11 @@ class View:
         return {"uri": self.uri, "name": "view-%s" % self.name, "title": str(self.title),
                 "description": str(self.description), "mimeType": MIME_TYPE, "_meta": RESOURCE_META}
 
-    def contents(self):
-        """The ``resources/read`` content item."""
-        return {"uri": self.uri, "mimeType": MIME_TYPE, "text": document(self.name), "_meta": RESOURCE_META}
+    def contents(self, lang=""):
+        """The ``resources/read`` content item, its texts in ``lang`` (an Odoo language code, e.g. fr_FR)."""
+        html = document(self.name).replace("%(lang)s", (lang or "en").split("_")[0], 1).replace(
+            "%(strings)s", data_block(lang), 1)
+        return {"uri": self.uri, "mimeType": MIME_TYPE, "text": html, "_meta": RESOURCE_META}
 
 
 VIEWS = {view.name: view for view in (
@@ -107,18 +112,19 @@ def _inline_script(path):
 
 @functools.lru_cache(maxsize=len(VIEWS))
 def document(name):
-    """The whole HTML document of view ``name`` (cached per worker)."""
+    """The whole HTML document of view ``name`` (cached per worker), with the placeholders ``%(lang)s`` (in the
+    ``<html>`` element) and ``%(strings)s`` (before the scripts) that ``View.contents`` fills in."""
     view = VIEWS[name]
     codes = [_inline_script(path) for path in view.scripts]
     scripts = "\n".join("<script>%s</script>" % code for code in codes)
     hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()
                       for code in codes)
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<!DOCTYPE html>\n<html lang="%%(lang)s"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta http-equiv="Content-Security-Policy" content="%(csp)s">'
         "<title>%(title)s</title><style>%(style)s</style></head>"
-        '<body data-view="%(name)s"><main id="app"><p class="mcp-status">%(waiting)s</p></main>\n'
-        "%(scripts)s\n</body></html>\n"
+        '<body data-view="%(name)s"><main id="app"><p class="mcp-status"></p></main>\n'
+        "%%(strings)s\n%(scripts)s\n</body></html>\n"
     ) % {"csp": DOCUMENT_CSP % hashes, "title": view.name, "style": _read(STYLE), "name": name,
-         "waiting": "Waiting for the result…", "scripts": scripts}
+         "scripts": scripts}

@@ -52,12 +52,12 @@ class McpServerApps(models.AbstractModel):
 
     def _rpc_resources_read(self, params, call):
         """A ``ui://odoo/<view>`` URI: ``{contents: [{uri, mimeType, text, _meta: {ui: {csp, prefersBorder}}}]}``
-        (whatever the client declared: a host may read it ahead); not found when no tool of the view is
-        available to this key."""
+        (whatever the client declared: a host may read it ahead), its texts in the key user's language; not
+        found when no tool of the view is available to this key."""
         uri = params.get("uri")
         view = view_by_uri(uri)
         if view is None:
             return super()._rpc_resources_read(params, call)
         if view.name not in self._views_for(call):
             raise self._resource_not_found(uri, call)
-        return {"contents": [view.contents()]}
+        return {"contents": [view.contents(self.env.lang)]}

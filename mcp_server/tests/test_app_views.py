@@ -2,6 +2,7 @@
 the extension, and the ui:// resources are self-contained HTML with a declared CSP."""
 import base64
 import hashlib
+import json
 import re
 
 from odoo.tests import tagged
@@ -105,3 +106,25 @@ class TestAppViews(McpCase):
         self.assertEqual(error["code"], -32002)
         error = self.rpc_error(self.secret_full, "resources/read", {"uri": "ui://odoo/nothing"})
         self.assertEqual(error["code"], -32002)
+
+    def test_views_speak_the_key_users_language(self):
+        # The texts come as a JSON data block, which runs nothing: the script hashes are those of the code.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.user_a.lang = "fr_FR"
+        self.open_session(self.secret_full, UI_CAPABILITIES)
+        html = self.rpc(self.secret_full, "resources/read", {"uri": "ui://odoo/chart"})["contents"][0]["text"]
+        self.assertIn('<html lang="fr">', html)
+        block = re.search(r'<script type="application/json" id="mcp-strings">(.*?)</script>', html, re.S).group(1)
+        strings = json.loads(block)
+        self.assertEqual(strings["Click a bar or point to list its records."],
+                         "Cliquez sur une barre ou un point pour lister ses enregistrements.")
+        self.assertEqual(strings["%(label)s: %(count)s records"], "%(label)s : %(count)s enregistrements")
+        script_src = re.search(r"script-src ([^;]*);", html).group(1)
+        codes = re.findall(r"<script>(.*?)</script>", html, re.S)
+        self.assertEqual(sorted(script_src.split()), sorted(
+            "'sha256-%s'" % base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() for code in codes))
+        # In English, no translation to carry: the views fall back to their own texts.
+        self.user_a.lang = "en_US"
+        html = self.rpc(self.secret_full, "resources/read", {"uri": "ui://odoo/chart"})["contents"][0]["text"]
+        self.assertIn('<html lang="en">', html)
+        self.assertIn('<script type="application/json" id="mcp-strings">{}</script>', html)

@@ -8,7 +8,7 @@
     function fieldRows(rows) {
         var table = V.el("table", "mcp-table");
         var head = V.el("tr");
-        ["Field", "Before", "After"].forEach(function (title) {
+        [V.t("Field"), V.t("Before"), V.t("After")].forEach(function (title) {
             head.appendChild(V.el("th", "", title));
         });
         table.appendChild(V.el("thead")).appendChild(head);
@@ -27,19 +27,19 @@
         var node = V.el("section", "mcp-card");
         var model = item.model || "";
         if (item.operation === "write") {
-            node.appendChild(V.el("h2", "", "Change " + model + " #" + item.id));
+            node.appendChild(V.el("h2", "", V.t("Change %(model)s #%(id)s", {model: model, id: item.id})));
             var before = item.before || {};
             node.appendChild(fieldRows(Object.keys(item.after || {}).map(function (name) {
                 return [name, V.label(before[name]), V.label(item.after[name])];
             })));
         } else if (item.operation === "create") {
-            node.appendChild(V.el("h2", "", "Create a " + model + " record"));
+            node.appendChild(V.el("h2", "", V.t("Create a %(model)s record", {model: model})));
             node.appendChild(fieldRows(Object.keys(item.values || {}).map(function (name) {
                 return [name, "—", V.label(item.values[name])];
             })));
         } else if (item.operation === "unlink") {
             var record = item.record || {};
-            node.appendChild(V.el("h2", "mcp-danger", "Delete " + model + " #" + item.id));
+            node.appendChild(V.el("h2", "mcp-danger", V.t("Delete %(model)s #%(id)s", {model: model, id: item.id})));
             node.appendChild(V.el("p", "", V.label(record.display_name || record.name || "")));
         } else {
             node.appendChild(V.el("h2", "", (item.operation || "Change") + " " + model));
@@ -50,8 +50,9 @@
 
     function dryRun(root, data) {
         var changes = data.changes || [];
-        root.appendChild(V.el("h1", "", data.would_succeed === false ? "This change would fail" :
-            changes.length + (changes.length === 1 ? " change" : " changes") + " to confirm"));
+        root.appendChild(V.el("h1", "", data.would_succeed === false ? V.t("This change would fail") :
+            changes.length === 1 ? V.t("1 change to confirm") :
+                V.t("%(count)s changes to confirm", {count: changes.length})));
         if (data.error) {
             root.appendChild(V.el("p", "mcp-error", data.error));
         }
@@ -64,15 +65,18 @@
         var model = data.model || "";
         var text;
         if (data.deleted) {
-            text = "Deleted " + data.deleted.length + " " + model + " record(s): #" + data.deleted.join(", #");
+            text = V.t("Deleted %(count)s %(model)s record(s): %(ids)s",
+                {count: data.deleted.length, model: model, ids: "#" + data.deleted.join(", #")});
         } else if (data.updated !== undefined) {
-            text = "Updated " + data.updated + " " + model + " record(s): #" + (data.ids || []).join(", #");
+            text = V.t("Updated %(count)s %(model)s record(s): %(ids)s",
+                {count: data.updated, model: model, ids: "#" + (data.ids || []).join(", #")});
         } else if (data.id !== undefined) {
-            text = "Created " + model + " #" + data.id + (data.display_name ? " (" + data.display_name + ")" : "");
+            text = V.t("Created %(model)s #%(id)s", {model: model, id: data.id}) +
+                (data.display_name ? " (" + data.display_name + ")" : "");
         } else {
             text = JSON.stringify(data);
         }
-        root.appendChild(V.el("h1", "", "Done"));
+        root.appendChild(V.el("h1", "", V.t("Done")));
         root.appendChild(V.el("p", "", text));
     }
 

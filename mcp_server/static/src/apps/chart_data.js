@@ -136,12 +136,13 @@
             }), data.currency));
         }
         if (points.length && "previous_value" in points[0]) {
-            datasets.push(series("Previous period", points.map(function (p) {
+            datasets.push(series(V.t("Previous period"), points.map(function (p) {
                 return p.previous_value;
             }), data.currency));
         }
         var spec = args.date_field ? args.date_field + ":" + (data.granularity || args.granularity) : null;
-        return [{title: V.fieldTitle(data.measure || "__count") + " by " + (data.granularity || "period"),
+        return [{title: V.t("%(measure)s by %(groups)s", {measure: V.fieldTitle(data.measure || "__count"),
+                                                          groups: data.granularity || V.t("period")}),
                  chart_type: labels.length > 31 ? "line" : "bar", labels: labels, datasets: datasets,
                  drill: spec ? labels.map(function (day) { return conditions(spec, day, zoneOf(data, spec)); }) : null}];
     }
@@ -169,16 +170,17 @@
         var specs = groupSpecs(data, args, tool);
         var rows = data.groups || [];
         var labels = rows.map(function (group) {
-            var text = specs.groupby.map(function (spec) { return V.label(group[spec]); }).join(" / ") || "Total";
+            var text = specs.groupby.map(function (spec) { return V.label(group[spec]); }).join(" / ") || V.t("Total");
             return group.currency && !data.currency ? text + " (" + group.currency + ")" : text;
         });
         var drill = rows.map(function (group) {
             return allConditions(specs.groupby, specs.groupby.map(function (s) { return group[s]; }), data);
         });
-        var by = specs.groupby.length ? " by " + specs.groupby.map(V.fieldTitle).join(", ") : "";
+        var by = specs.groupby.map(V.fieldTitle).join(", ");
         // One chart per measure: a count and an amount do not share a scale.
         return specs.measures.map(function (measure) {
-            return {title: V.fieldTitle(measure) + by, chart_type: "bar", labels: labels, drill: drill,
+            return {title: by ? V.t("%(measure)s by %(groups)s", {measure: V.fieldTitle(measure), groups: by}) :
+                        V.fieldTitle(measure), chart_type: "bar", labels: labels, drill: drill,
                     format: measure === "__count" ? "integer" : undefined,
                     datasets: [{label: V.fieldTitle(measure), data: rows.map(function (g) { return g[measure]; }),
                                 texts: rows.map(function (g) {
@@ -203,8 +205,11 @@
                 return row.values[String(value)] || 0;
             }), data.currency);
         });
-        return [{title: V.fieldTitle(data.measure) + " by " + rowSpecs.map(V.fieldTitle).join(", ") +
-                 (column ? " and " + V.fieldTitle(column) : ""),
+        var measure = V.fieldTitle(data.measure);
+        var rowTitle = rowSpecs.map(V.fieldTitle).join(", ");
+        return [{title: column ? V.t("%(measure)s by %(rows)s and %(column)s",
+                                     {measure: measure, rows: rowTitle, column: V.fieldTitle(column)}) :
+                    V.t("%(measure)s by %(groups)s", {measure: measure, groups: rowTitle}),
                  chart_type: "bar", stacked: true, labels: labels, datasets: datasets,
                  drill: data.rows.map(function (row) {
                      return allConditions(rowSpecs, rowSpecs.map(function (spec) { return row.row[spec]; }),
@@ -219,7 +224,7 @@
         var groupby = keysOf(args.groupby || [], data.rows[0]);
         var measure = (args.measures || ["__count"])[0];
         var labels = data.rows.map(function (row) {
-            return groupby.map(function (spec) { return V.label(row[spec]); }).join(" / ") || "Total";
+            return groupby.map(function (spec) { return V.label(row[spec]); }).join(" / ") || V.t("Total");
         });
         function period(key, name) {
             var range = args[key] ? " (" + args[key].from + " – " + args[key].to + ")" : "";
@@ -227,19 +232,21 @@
                 return (row[measure] || {})[key === "period_a" ? "a" : "b"] || 0;
             }), data.currency);
         }
-        return [{title: V.fieldTitle(measure) + ": two periods", chart_type: "bar", labels: labels,
-                 datasets: [period("period_a", "Period A"), period("period_b", "Period B")], drill: null}];
+        return [{title: V.t("%(measure)s: two periods", {measure: V.fieldTitle(measure)}), chart_type: "bar",
+                 labels: labels, drill: null,
+                 datasets: [period("period_a", V.t("Period A")), period("period_b", V.t("Period B"))]}];
     }
 
     function funnel(data, args) {
         var stages = data.stages || [];
         var field = args.stage_field;
-        return [{title: "Funnel" + (data.overall_conversion_pct === null || data.overall_conversion_pct === undefined
-                    ? "" : ": " + V.number(data.overall_conversion_pct) + " % overall"),
+        var pct = data.overall_conversion_pct;
+        return [{title: pct === null || pct === undefined ? V.t("Funnel") :
+                    V.t("Funnel: %(percent)s overall", {percent: V.number(pct) + " %"}),
                  chart_type: "bar", format: "integer",
                  labels: stages.map(function (s) { return V.label(s.label || s.stage); }),
-                 datasets: [series("Reached", stages.map(function (s) { return s.reached; })),
-                            series("In stage", stages.map(function (s) { return s.count; }))],
+                 datasets: [series(V.t("Reached"), stages.map(function (s) { return s.reached; })),
+                            series(V.t("In stage"), stages.map(function (s) { return s.count; }))],
                  drill: field ? stages.map(function (s) { return [[field, "=", s.stage]]; }) : null}];
     }
 
@@ -250,7 +257,7 @@
         for (var i = 0; i < length; i++) {
             labels.push("+" + i + " " + (data.granularity || ""));
         }
-        return [{title: "Retention (%) by cohort", chart_type: "line", labels: labels, drill: null,
+        return [{title: V.t("Retention by cohort") + " (%)", chart_type: "line", labels: labels, drill: null,
                  datasets: cohorts.map(function (c) {
                      return {label: c.cohort + " (" + c.size + ")", data: c.retention_pct,
                              texts: c.retention_pct.map(function (pct) { return V.number(pct) + " %"; })};

@@ -35,7 +35,7 @@
         var data = result.structuredContent || {};
         var records = data.records || [];
         var more = data.has_more ? "+" : "";
-        node.appendChild(V.el("h2", "", label + ": " + records.length + more + " records"));
+        node.appendChild(V.el("h2", "", V.t("%(label)s: %(count)s records", {label: label, count: records.length + more})));
         if (records.length) {
             node.appendChild(window.McpRecords.table(records));
         }
@@ -49,7 +49,7 @@
         }
         var label = section.labels[element.index];
         node.textContent = "";
-        node.appendChild(V.el("p", "mcp-status", "Loading the records of " + label + "…"));
+        node.appendChild(V.el("p", "mcp-status", V.t("Loading the records of %(label)s…", {label: label})));
         window.McpApp.callTool("search_read", {
             model: data.model, domain: combine(args.domain, domain.concat(column)), limit: DRILL_LIMIT,
         }).then(function (result) {
@@ -63,7 +63,7 @@
     function draw(root, section, data, args, details) {
         root.appendChild(V.el("h1", "", section.title));
         if (!section.labels.length) {
-            root.appendChild(V.el("p", "mcp-muted", "No records."));
+            root.appendChild(V.el("p", "mcp-muted", V.t("No records.")));
             return;
         }
         var frame = root.appendChild(V.el("div", "mcp-chart"));
@@ -72,7 +72,7 @@
         canvas.setAttribute("aria-label", section.title);
         var config = window.McpChart.config(section, window.McpChart.PALETTE, V.themeColors());
         if (section.drill) {
-            root.appendChild(V.el("p", "mcp-muted", "Click a bar or point to list its records."));
+            root.appendChild(V.el("p", "mcp-muted", V.t("Click a bar or point to list its records.")));
             config.options.onClick = function (event, elements) {
                 if (elements.length) {
                     drill(section, elements[0], data, args, details);

@@ -1,8 +1,26 @@
-/* What every view shares: building DOM nodes, showing Odoo values, the theme's colours, and the life of a
- * view (window.McpView.start): connect to the host, wait for the tool's input and result, render the
+/* What every view shares: its texts in the user's language, building DOM nodes, showing Odoo values, the
+ * theme's colours, and the life of a view (window.McpView.start): connect to the host, wait for the tool's input and result, render the
  * result's structuredContent, render again when the host's theme changes. */
 (function () {
     "use strict";
+
+    /* The server's translations of the views' texts, keyed by the English text (lib/app_view_strings.py). */
+    var STRINGS = (function () {
+        var block = document.getElementById("mcp-strings");
+        try {
+            return (block && JSON.parse(block.textContent)) || {};
+        } catch (error) {
+            return {};
+        }
+    }());
+
+    /* `text` (English) in the user's language, its %(name)s placeholders replaced by `values`. */
+    function t(text, values) {
+        var translated = Object.prototype.hasOwnProperty.call(STRINGS, text) ? STRINGS[text] : text;
+        return translated.replace(/%\((\w+)\)s/g, function (whole, name) {
+            return values && name in values ? String(values[name]) : whole;
+        });
+    }
 
     function el(tag, className, text) {
         var node = document.createElement(tag);
@@ -51,7 +69,7 @@
     /* "partner_id:month" -> "Partner (month)", "amount_total:sum" -> "Amount total (sum)". */
     function fieldTitle(spec) {
         if (spec === "__count") {
-            return "Count";
+            return t("Count");
         }
         var parts = String(spec).split(":");
         var words = parts[0].replace(/_ids?$/, "").replace(/_/g, " ");
@@ -90,10 +108,11 @@
     /* `render(root, structuredContent, toolArguments, toolName)` draws the view. */
     function start(name, render) {
         var state = {args: {}, result: null};
+        status(t("Waiting for the result…"));
         function draw() {
             var result = state.result;
             if (result.isError) {
-                status(resultText(result) || "The tool failed.", "mcp-error");
+                status(resultText(result) || t("The tool failed."), "mcp-error");
                 return;
             }
             var info = window.McpApp.context().toolInfo;
@@ -108,7 +127,8 @@
             draw();
         });
         window.McpApp.on("ui/notifications/tool-cancelled", function (params) {
-            status("The tool was cancelled" + (params.reason ? ": " + params.reason : "."));
+            status(params.reason ? t("The tool was cancelled: %(reason)s", {reason: params.reason}) :
+                t("The tool was cancelled."));
         });
         window.McpApp.connect({name: "odoo-" + name + "-view", version: "1.0.0"}, function () {
             if (state.result) {
@@ -120,6 +140,7 @@
     }
 
     window.McpView = {
+        t: t,
         el: el,
         label: label,
         number: number,
