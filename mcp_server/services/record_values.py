@@ -9,8 +9,11 @@ from odoo import _, _lt
 from odoo.exceptions import AccessError
 
 from ..lib.answer_format import quote_input
-from ..lib.jsonrpc import ToolError
+from ..lib.jsonrpc import AccessDeniedByPolicy, ToolError
 
+# Models that render their texts as templates (``mail.render.mixin``: e-mail and SMS templates, mailings, ...)
+# evaluate placeholders and QWeb when a person later sends them; these field types hold such texts.
+RENDERED_TEXT_TYPES = ("char", "text", "html")
 SCALAR_TYPES = {"integer": _lt("an integer"), "float": _lt("a number"), "monetary": _lt("an amount (a number)")}
 
 
@@ -27,6 +30,7 @@ class ValueConversion:
         if not values:
             raise ToolError(_("'values' is empty: give at least one field to set."))
         self.policy.check_field_names(model, list(values), "write")
+        self._check_no_template_text(model, values)
         converted = {}
         for name, value in values.items():
             field = model._fields[name]
@@ -34,6 +38,19 @@ class ValueConversion:
                 raise ToolError(_("'id' cannot be set."))
             converted[name] = self._convert_value(model, field, value)
         return converted
+
+    def _check_no_template_text(self, model, values):
+        """Refuse the text fields of a model that renders them as templates: placeholders there would run when
+        a person sends the e-mail, past the key's field rules. Only ``draft_email_template`` writes such texts,
+        checking each placeholder against the policy."""
+        if not hasattr(model, "_render_field"):
+            return
+        texts = sorted(name for name in values if model._fields[name].type in RENDERED_TEXT_TYPES)
+        if texts:
+            raise AccessDeniedByPolicy(_(
+                "Field(s) %(fields)s of %(model)s are rendered as templates when sent, so the generic tools do not "
+                "write them; use draft_email_template, which checks each placeholder against this key's access.",
+                fields=", ".join(texts), model=model._name))
 
     def _convert_value(self, model, field, value):
         if field.type in ("one2many", "many2many"):

@@ -1,5 +1,6 @@
 """E-mail templates cannot carry a placeholder the key may not read: not through HTML the sanitiser rewrites
-into a placeholder, nor through a relation onto records outside the key's domain."""
+into a placeholder, nor through a relation onto records outside the key's domain, nor through the generic
+record tools."""
 from odoo import Command
 from odoo.tests import tagged
 
@@ -16,7 +17,7 @@ class TestMailTemplateBypasses(McpCase):
         cls.profile_mail = cls._make_profile("MCP test mail bypass", "read_write", {
             "res.partner": {"ops": "read", "domain": "[('is_company', '=', True)]",
                             "fields": ["name", "email", "is_company", "parent_id", "child_ids"]},
-            "mail.template": {"ops": "read,create"},
+            "mail.template": {"ops": "read,create,write"},
         })
         cls.key_mail, cls.secret_mail = cls._make_key("mail bypass key", cls.user_a, cls.profile_mail)
 
@@ -59,3 +60,27 @@ class TestMailTemplateBypasses(McpCase):
         preview = self.tool_ok(self.secret_mail, "preview_email_template",
                                {"template": template.id, "record": self.acme.id})
         self.assertEqual(preview["subject"], "contact@acme.example")
+
+    def test_generic_tools_do_not_write_template_texts(self):
+        """create, write, batch and copy (call_method) would store placeholders unchecked: a person sending the
+        e-mail later would render fields the key may not read."""
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        values = {"name": "Generic", "model_id": model_id, "subject": "{{ object.email }}",
+                  "body_html": "<p><t t-out='object.child_ids[0].email'/></p>", "email_to": "{{ object.email }}"}
+        text = self.assertDenied(self.secret_mail, self.key_mail, "create",
+                                 {"model": "mail.template", "values": values}, "body_html, email_to, name, subject",
+                                 "draft_email_template")
+        self.assertNotIn("object.", text)
+        self.assertDenied(self.secret_mail, self.key_mail, "batch", {"operations": [
+            {"operation": "create", "model": "mail.template", "values": values}]}, "draft_email_template")
+        self.assertFalse(self.env["mail.template"].search([("name", "=", "Generic")]))
+        drafted = self.tool_ok(self.secret_mail, "draft_email_template", self.draft())
+        template = self.env["mail.template"].browse(drafted["template_id"])
+        self.assertDenied(self.secret_mail, self.key_mail, "write", {
+            "model": "mail.template", "ids": [template.id], "values": {"subject": "{{ object.email }}"}},
+            "subject", "draft_email_template")
+        self.assertEqual(template.subject, "Hello")
+        # Fields that are not texts stay writable.
+        self.tool_ok(self.secret_mail, "write", {"model": "mail.template", "ids": [template.id],
+                                                 "values": {"auto_delete": False}})
+        self.assertFalse(template.auto_delete)
