@@ -131,6 +131,11 @@ class McpToolRegistry(models.AbstractModel):
         spec = self._catalog().get(name)
         if spec is None:
             raise ToolError(_("Unknown tool: %s.", name))
+        if not self._tool_available(spec, call):
+            # Said before the arguments are checked: a tool the key may not use does not describe its arguments.
+            message = self._unavailable_message(spec, call.policy)
+            call.audit.update(status="denied", error=message)
+            return self._error_result(message)
         problem = self._argument_problem(spec, arguments)
         if problem:
             raise ToolError(problem)
@@ -153,6 +158,11 @@ class McpToolRegistry(models.AbstractModel):
         if spec is None:
             raise JsonRpcError(jsonrpc.INVALID_PARAMS, _("Unknown tool: %(name)s.%(hint)s", name=quote_input(name, 80),
                                                          hint=did_you_mean(name, catalog)))
+        if not self._tool_available(spec, call):
+            # Said before the arguments are checked: a tool the key may not use does not describe its arguments.
+            message = self._unavailable_message(spec, call.policy)
+            call.audit.update(status="denied", error=message)
+            return self._error_result(message)
         problem = self._argument_problem(spec, arguments)
         if problem:
             call.audit.update(status="tool_error", error=problem)

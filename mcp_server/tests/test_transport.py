@@ -119,6 +119,10 @@ class TestTransport(McpCase):
                         "Tool create is not available with this key's access profile: its scope preset allows "
                         "read tools at most, and create is a write tool.", where)
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Nobody")]))
+        # Whatever the arguments: a tool the key may not use does not describe them.
+        text = self.tool_error(self.secret_read, "create", {"bogus": 1}, "Tool create is not available")
+        self.assertNotIn("values", text)
+        self.assertEqual(self.last_audit(self.key_read).status, "denied")
         self.tool_error(self.secret_full, "search_read", {"model": "res.users"},
                         "Model 'res.users' is not allowed for this key: its access profile has no rule for it.",
                         "MCP Server → Configuration → Access Profiles")
